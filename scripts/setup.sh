@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything oxels needs on a fresh Debian machine: system packages (when run as root),
+# pnpm (without corepack, which fails on these machines) and the workspace's node modules.
+#   scripts/setup.sh          what gen-scenes / train / inspect need
+#   scripts/setup.sh --test   plus the packages the test suite reads (fixtures, browser)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Dawn's OpenGL ES backend on Mesa (no X server): EGL + the Mesa drivers.
+DEBS=(libegl1 libegl-mesa0 libgl1-mesa-dri libegl-dev libgles2)
+if [[ "${1:-}" == "--test" ]]; then
+  # Real asset files for loader tests, IDX files for the MNIST reader, a browser for the viewer test.
+  DEBS+=(assimp-testmodels dataset-fashion-mnist chromium)
+fi
+
+if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+  missing=()
+  for p in "${DEBS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if ((${#missing[@]})); then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+else
+  echo "setup: not root, skipping Debian packages (${DEBS[*]}); install them yourself if rendering fails"
+fi
+
+if ! command -v pnpm >/dev/null; then
+  echo "setup: installing pnpm"
+  npm install -g pnpm@9 >/dev/null 2>&1 || true
+fi
+if command -v pnpm >/dev/null; then PNPM=(pnpm); else PNPM=(npx -y pnpm@9); fi
+"${PNPM[@]}" install --frozen-lockfile --reporter=silent
