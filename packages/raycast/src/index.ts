@@ -16,3 +16,26 @@ export { fromThreeCamera, toThreeCamera } from './camera/threeCamera.ts';
 export type { RaycastErrorCode } from './errors.ts';
 // errors
 export { RaycastError } from './errors.ts';
+
+// randomness
+export type { Rng } from './random.ts';
+export { createRng, sampleWithoutReplacement } from './random.ts';
+
+// scene BVH and ray casting
+export type { SceneMesh, SceneBVH, BuildSceneBVHOptions } from './bvh/SceneBVH.ts';
+export { buildSceneBVH, sceneBVHFromBuffers, DEFAULT_BUILD_SCENE_BVH_OPTIONS } from './bvh/SceneBVH.ts';
+export type { RayHit } from './bvh/raycastScene.ts';
+export { raycastFirst, raycastAny, createRayHit } from './bvh/raycastScene.ts';
+
+// correspondences and ray-cast layers
+export { CorrespondenceStatus, NO_INSTANCE } from './constants.ts';
+export type { CorrespondenceMap, CorrespondenceOptions } from './correspondence/computeCorrespondences.ts';
+export {
+  computeCorrespondences,
+  correspondencesForPixels,
+  sampleCorrespondencePixels,
+  correspondenceStats,
+  DEFAULT_CORRESPONDENCE_OPTIONS,
+} from './correspondence/computeCorrespondences.ts';
+export type { RaycastLayers } from './correspondence/raycastDepthMap.ts';
+export { raycastDepthMap } from './correspondence/raycastDepthMap.ts';

@@ -14,6 +14,9 @@ export function toThreeCamera(camera: Camera, near = 0.01, far = 100): Perspecti
   const three = new PerspectiveCamera(fovY, (w * fy) / (h * fx), near, far);
   // Shift the full-image frustum so that its centre lands on (cx, cy) instead of (w/2, h/2).
   three.setViewOffset(w, h, w / 2 - cx, h / 2 - cy, w, h);
+  // setViewOffset resets aspect to w / h; fx != fy needs ours back.
+  three.aspect = (w * fy) / (h * fx);
+  three.updateProjectionMatrix();
   const m = new Matrix4().set(
     ...(camera.pose as [
       number,
