@@ -59,7 +59,8 @@ export function buildSceneBVH(meshes: SceneMesh[], options: Partial<BuildSceneBV
     assert(
       Number.isInteger(vertexCount) && n % 3 === 0,
       'BAD_SCENE',
-      () => `buildSceneBVH: mesh ${m} has ${mesh.positions.length} position floats and ${n} indices (expected multiples of 3)`,
+      () =>
+        `buildSceneBVH: mesh ${m} has ${mesh.positions.length} position floats and ${n} indices (expected multiples of 3)`,
     );
     assert(
       Number.isInteger(mesh.instance) && mesh.instance >= 0 && mesh.instance <= 0xffff,
@@ -68,7 +69,11 @@ export function buildSceneBVH(meshes: SceneMesh[], options: Partial<BuildSceneBV
     );
     triangleCount += n / 3;
   });
-  assert(triangleCount > 0, 'BAD_SCENE', () => `buildSceneBVH: the scene has no triangles (${meshes.length} meshes)`);
+  assert(
+    triangleCount > 0,
+    'BAD_SCENE',
+    () => `buildSceneBVH: the scene has no triangles (${meshes.length} meshes)`,
+  );
 
   // Unindexed world-space soup: vertex v belongs to triangle floor(v / 3), which survives the BVH's
   // reordering of the index buffer and tells us each leaf triangle's instance.
@@ -91,7 +96,8 @@ export function buildSceneBVH(meshes: SceneMesh[], options: Partial<BuildSceneBV
       assert(
         Number.isFinite(px) && Number.isFinite(py) && Number.isFinite(pz),
         'BAD_SCENE',
-        () => `buildSceneBVH: mesh ${m} (instance ${mesh.instance}) vertex ${v} is not finite (${px}, ${py}, ${pz})`,
+        () =>
+          `buildSceneBVH: mesh ${m} (instance ${mesh.instance}) vertex ${v} is not finite (${px}, ${py}, ${pz})`,
       );
       const o = 9 * t + 3 * (k % 3);
       if (x) {
@@ -109,7 +115,13 @@ export function buildSceneBVH(meshes: SceneMesh[], options: Partial<BuildSceneBV
 
   const geometry = new BufferGeometry();
   geometry.setAttribute('position', new BufferAttribute(soup, 3));
-  const bvh = new MeshBVH(geometry, { strategy: SAH, targetLeafSize, maxDepth: 60, useSharedArrayBuffer: shared, verbose: false });
+  const bvh = new MeshBVH(geometry, {
+    strategy: SAH,
+    targetLeafSize,
+    maxDepth: 60,
+    useSharedArrayBuffer: shared,
+    verbose: false,
+  });
   const index = geometry.index!.array;
   const roots = (bvh as unknown as { _roots: (ArrayBuffer | SharedArrayBuffer)[] })._roots;
   assert(roots.length === 1, 'BAD_SCENE', () => `buildSceneBVH: expected one BVH root (got ${roots.length})`);

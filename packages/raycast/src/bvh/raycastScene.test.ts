@@ -1,7 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import {
+  buildSceneBVH,
+  createRayHit,
+  createRng,
+  RaycastError,
+  raycastAny,
+  raycastFirst,
+} from '@oxels/raycast';
 import { BufferAttribute, BufferGeometry, DoubleSide, Ray, Vector3 } from 'three';
 import { MeshBVH } from 'three-mesh-bvh';
-import { buildSceneBVH, createRayHit, createRng, raycastAny, raycastFirst, RaycastError } from '@oxels/raycast';
+import { describe, expect, it } from 'vitest';
 
 /** Brute-force first hit over a triangle soup (the oracle), via three's own ray-triangle test. */
 function bruteForce(soup: Float32Array, o: Vector3, d: Vector3): number {
@@ -92,7 +99,9 @@ describe('raycastFirst', () => {
     expect(() => buildSceneBVH([])).toThrow(/no triangles/);
     const nan = new Float32Array([0, 0, 0, 1, 0, 0, 0, Number.NaN, 0]);
     expect(() => buildSceneBVH([{ positions: nan, instance: 2 }])).toThrow(RaycastError);
-    expect(() => buildSceneBVH([{ positions: nan, instance: 2 }])).toThrow(/instance 2\) vertex 2 is not finite/);
+    expect(() => buildSceneBVH([{ positions: nan, instance: 2 }])).toThrow(
+      /instance 2\) vertex 2 is not finite/,
+    );
     const bad = { positions: new Float32Array(9), indices: new Uint32Array([0, 1, 5]), instance: 0 };
     expect(() => buildSceneBVH([bad])).toThrow(/index 2 = 5 is out of range/);
   });

@@ -1,5 +1,3 @@
-import { Vector3 } from 'three';
-import { describe, expect, it } from 'vitest';
 import {
   type Camera,
   fromThreeCamera,
@@ -13,6 +11,8 @@ import {
   unprojectPixel,
   validateCamera,
 } from '@oxels/raycast';
+import { Vector3 } from 'three';
+import { describe, expect, it } from 'vitest';
 
 const offCentre: Camera = {
   width: 64,
@@ -74,7 +74,7 @@ describe('camera model', () => {
     }
     const back = fromThreeCamera(three, 64, 48);
     for (const key of ['fx', 'fy', 'cx', 'cy'] as const) expect(back[key]).toBeCloseTo(offCentre[key], 6);
-    back.pose.forEach((x, i) => expect(x).toBeCloseTo(offCentre.pose[i], 6));
+    for (const [i, x] of back.pose.entries()) expect(x).toBeCloseTo(offCentre.pose[i], 6);
   });
 
   it('rejects degenerate cameras with a message naming the problem', () => {

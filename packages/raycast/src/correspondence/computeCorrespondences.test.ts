@@ -1,9 +1,7 @@
-import { describe, expect, it } from 'vitest';
 import {
   buildSceneBVH,
   type Camera,
   type CorrespondenceMap,
-  CorrespondenceStatus as S,
   computeCorrespondences,
   correspondenceStats,
   createRayHit,
@@ -14,10 +12,12 @@ import {
   projectPoint,
   raycastDepthMap,
   raycastFirst,
+  CorrespondenceStatus as S,
   type SceneBVH,
   unprojectPixel,
   type Vec3,
 } from '@oxels/raycast';
+import { describe, expect, it } from 'vitest';
 import { boxRoom, quad, rayPlane } from '../../test/analyticScenes.ts';
 
 const camera = (eye: Vec3, target: Vec3, w = 64, h = 48): Camera => ({
@@ -158,7 +158,10 @@ describe('computeCorrespondences', () => {
 
 describe('raycastDepthMap', () => {
   it('returns the z-depth (not ray length) of a plane at every pixel, and instance ids', () => {
-    const scene = buildSceneBVH([quad(2, -5, [-20, -20], [20, 20]), quad(2, -3, [-0.5, -0.5], [0.5, 0.5], 4)]);
+    const scene = buildSceneBVH([
+      quad(2, -5, [-20, -20], [20, 20]),
+      quad(2, -3, [-0.5, -0.5], [0.5, 0.5], 4),
+    ]);
     const cam = camera([0, 0, 0], [0, 0, -5]);
     const { depth, instance } = raycastDepthMap(scene, cam);
     // Pixel (0, 0) looks at the far wall obliquely: its z-depth is still exactly 5.

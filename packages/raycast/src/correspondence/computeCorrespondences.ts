@@ -1,8 +1,8 @@
+import { createRayHit, raycastAny, raycastFirst } from '../bvh/raycastScene.ts';
+import type { SceneBVH } from '../bvh/SceneBVH.ts';
 import type { Camera } from '../camera/Camera.ts';
 import { validateCamera } from '../camera/Camera.ts';
 import { prepareProjection, projectPoint } from '../camera/projection.ts';
-import type { SceneBVH } from '../bvh/SceneBVH.ts';
-import { createRayHit, raycastAny, raycastFirst } from '../bvh/raycastScene.ts';
 import { CorrespondenceStatus } from '../constants.ts';
 import { assert } from '../errors.ts';
 import { createRng, sampleWithoutReplacement } from '../random.ts';

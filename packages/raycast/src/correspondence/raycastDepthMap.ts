@@ -1,7 +1,7 @@
+import { createRayHit, raycastFirst } from '../bvh/raycastScene.ts';
+import type { SceneBVH } from '../bvh/SceneBVH.ts';
 import type { Camera } from '../camera/Camera.ts';
 import { validateCamera } from '../camera/Camera.ts';
-import type { SceneBVH } from '../bvh/SceneBVH.ts';
-import { createRayHit, raycastFirst } from '../bvh/raycastScene.ts';
 import { NO_INSTANCE } from '../constants.ts';
 
 /** Full-view layers by ray casting: exact z-depth and instance id at every pixel centre. */

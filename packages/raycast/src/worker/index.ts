@@ -1,0 +1,3 @@
+// @oxels/raycast/worker: worker-thread helpers (Node only).
+export { RaycastPool } from './RaycastPool.ts';
+export { startModuleWorker } from './startModuleWorker.ts';
