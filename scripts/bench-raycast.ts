@@ -8,8 +8,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BufferAttribute, BufferGeometry, DoubleSide, IcosahedronGeometry, Matrix4, Ray, Vector3 } from 'three';
-import { MeshBVH, SAH } from 'three-mesh-bvh';
 import {
   buildSceneBVH,
   type Camera,
@@ -22,6 +20,16 @@ import {
   type SceneMesh,
 } from '@oxels/raycast';
 import { RaycastPool } from '@oxels/raycast/worker';
+import {
+  BufferAttribute,
+  BufferGeometry,
+  DoubleSide,
+  IcosahedronGeometry,
+  Matrix4,
+  Ray,
+  Vector3,
+} from 'three';
+import { MeshBVH, SAH } from 'three-mesh-bvh';
 
 const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' } } });
 const repeats = Number(values.repeats);
@@ -37,19 +45,135 @@ function benchScene(): SceneMesh[] {
   const [lo, hi] = walls;
   const box = [
     // six walls as 12 triangles
-    [lo[0], lo[1], lo[2], hi[0], lo[1], lo[2], hi[0], hi[1], lo[2], lo[0], lo[1], lo[2], hi[0], hi[1], lo[2], lo[0], hi[1], lo[2]],
-    [lo[0], lo[1], hi[2], hi[0], lo[1], hi[2], hi[0], hi[1], hi[2], lo[0], lo[1], hi[2], hi[0], hi[1], hi[2], lo[0], hi[1], hi[2]],
-    [lo[0], lo[1], lo[2], lo[0], hi[1], lo[2], lo[0], hi[1], hi[2], lo[0], lo[1], lo[2], lo[0], hi[1], hi[2], lo[0], lo[1], hi[2]],
-    [hi[0], lo[1], lo[2], hi[0], hi[1], lo[2], hi[0], hi[1], hi[2], hi[0], lo[1], lo[2], hi[0], hi[1], hi[2], hi[0], lo[1], hi[2]],
-    [lo[0], lo[1], lo[2], hi[0], lo[1], lo[2], hi[0], lo[1], hi[2], lo[0], lo[1], lo[2], hi[0], lo[1], hi[2], lo[0], lo[1], hi[2]],
-    [lo[0], hi[1], lo[2], hi[0], hi[1], lo[2], hi[0], hi[1], hi[2], lo[0], hi[1], lo[2], hi[0], hi[1], hi[2], lo[0], hi[1], hi[2]],
+    [
+      lo[0],
+      lo[1],
+      lo[2],
+      hi[0],
+      lo[1],
+      lo[2],
+      hi[0],
+      hi[1],
+      lo[2],
+      lo[0],
+      lo[1],
+      lo[2],
+      hi[0],
+      hi[1],
+      lo[2],
+      lo[0],
+      hi[1],
+      lo[2],
+    ],
+    [
+      lo[0],
+      lo[1],
+      hi[2],
+      hi[0],
+      lo[1],
+      hi[2],
+      hi[0],
+      hi[1],
+      hi[2],
+      lo[0],
+      lo[1],
+      hi[2],
+      hi[0],
+      hi[1],
+      hi[2],
+      lo[0],
+      hi[1],
+      hi[2],
+    ],
+    [
+      lo[0],
+      lo[1],
+      lo[2],
+      lo[0],
+      hi[1],
+      lo[2],
+      lo[0],
+      hi[1],
+      hi[2],
+      lo[0],
+      lo[1],
+      lo[2],
+      lo[0],
+      hi[1],
+      hi[2],
+      lo[0],
+      lo[1],
+      hi[2],
+    ],
+    [
+      hi[0],
+      lo[1],
+      lo[2],
+      hi[0],
+      hi[1],
+      lo[2],
+      hi[0],
+      hi[1],
+      hi[2],
+      hi[0],
+      lo[1],
+      lo[2],
+      hi[0],
+      hi[1],
+      hi[2],
+      hi[0],
+      lo[1],
+      hi[2],
+    ],
+    [
+      lo[0],
+      lo[1],
+      lo[2],
+      hi[0],
+      lo[1],
+      lo[2],
+      hi[0],
+      lo[1],
+      hi[2],
+      lo[0],
+      lo[1],
+      lo[2],
+      hi[0],
+      lo[1],
+      hi[2],
+      lo[0],
+      lo[1],
+      hi[2],
+    ],
+    [
+      lo[0],
+      hi[1],
+      lo[2],
+      hi[0],
+      hi[1],
+      lo[2],
+      hi[0],
+      hi[1],
+      hi[2],
+      lo[0],
+      hi[1],
+      lo[2],
+      hi[0],
+      hi[1],
+      hi[2],
+      lo[0],
+      hi[1],
+      hi[2],
+    ],
   ].flat();
   meshes.push({ positions: new Float32Array(box), instance: 0 });
   const sphere = new IcosahedronGeometry(1, 15).getAttribute('position').array as Float32Array;
   for (let i = 0; i < 40; i++) {
     const s = rng.uniform(0.15, 0.45);
-    const m = new Matrix4().makeScale(s, s, s).setPosition(rng.uniform(-3.5, 3.5), s + rng.uniform(0, 1.5), rng.uniform(-4.5, 2));
-    meshes.push({ positions: sphere, transform: m.transpose().toArray(), instance: i + 1 });
+    const m = new Matrix4()
+      .makeScale(s, s, s)
+      .setPosition(rng.uniform(-3.5, 3.5), s + rng.uniform(0, 1.5), rng.uniform(-4.5, 2));
+    meshes.push({ positions: sphere, transform: Array.from(m.transpose().elements), instance: i + 1 });
   }
   return meshes;
 }
@@ -96,10 +220,13 @@ for (const [w, h] of [
 ] as const) {
   const [a, b] = cams(w, h);
   computeCorrespondences(scene, a, b, { seed: 0 });
-  const one = Array.from({ length: repeats }, (_, i) => timeIt(() => computeCorrespondences(scene, a, b, { seed: i })));
+  const one = Array.from({ length: repeats }, (_, i) =>
+    timeIt(() => computeCorrespondences(scene, a, b, { seed: i })),
+  );
   await pool.computeCorrespondences(a, b, { seed: 0 });
   const all: number[] = [];
-  for (let i = 0; i < repeats; i++) all.push((await timeAsync(() => pool.computeCorrespondences(a, b, { seed: i }))).ms);
+  for (let i = 0; i < repeats; i++)
+    all.push((await timeAsync(() => pool.computeCorrespondences(a, b, { seed: i }))).ms);
   const stats = correspondenceStats(one[0].result);
   maps[`${w}x${h}`] = {
     K: stats.total,
@@ -141,7 +268,9 @@ function threeMeshBvhPeer(camera: Camera, oxelsMs: number): unknown {
       for (let x = 0; x < width; x++) {
         const xc = (x + 0.5 - cx) / fx;
         const yc = -(y + 0.5 - cy) / fy;
-        ray.direction.set(m[0] * xc + m[1] * yc - m[2], m[4] * xc + m[5] * yc - m[6], m[8] * xc + m[9] * yc - m[10]).normalize();
+        ray.direction
+          .set(m[0] * xc + m[1] * yc - m[2], m[4] * xc + m[5] * yc - m[6], m[8] * xc + m[9] * yc - m[10])
+          .normalize();
         bvh.raycastFirst(ray, DoubleSide);
       }
     }
@@ -185,12 +314,22 @@ hit = np.isfinite(r["t_hit"].numpy())
 print(json.dumps({"available": True, "version": o3d.__version__, "ms": float(np.median(times) * 1000), "hit_fraction": float(hit.mean())}))
 `;
     writeFileSync(join(dir, 'peer.py'), script);
-    const out = JSON.parse(execFileSync('/usr/bin/python3', [join(dir, 'peer.py'), dir], { encoding: 'utf8' }));
+    const out = JSON.parse(
+      execFileSync('/usr/bin/python3', [join(dir, 'peer.py'), dir], { encoding: 'utf8' }),
+    );
     if (!out.available) return out;
     if (out.hit_fraction < 0.5) {
-      return { ...out, usable: false, why: 'Open3D hit almost nothing in a closed room: its RaycastingScene is broken in this build' };
+      return {
+        ...out,
+        usable: false,
+        why: 'Open3D hit almost nothing in a closed room: its RaycastingScene is broken in this build',
+      };
     }
-    return { ...out, rays_per_s: Math.round(rays / (out.ms / 1000)), oxels_one_thread_over_open3d: +(out.ms / oxelsMs).toFixed(3) };
+    return {
+      ...out,
+      rays_per_s: Math.round(rays / (out.ms / 1000)),
+      oxels_one_thread_over_open3d: +(out.ms / oxelsMs).toFixed(3),
+    };
   } catch (err) {
     return { available: false, why: (err as Error).message.split('\n')[0] };
   } finally {

@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 # Dawn's OpenGL ES backend on Mesa (no X server): EGL + the Mesa drivers.
 DEBS=(libegl1 libegl-mesa0 libgl1-mesa-dri libegl-dev libgles2)
 if [[ "${1:-}" == "--test" ]]; then
-  # Real asset files for loader tests, IDX files for the MNIST reader, a browser for the viewer test.
-  DEBS+=(assimp-testmodels dataset-fashion-mnist chromium)
+  # Real asset files for loader tests, IDX files for the MNIST reader, a browser for the viewer test,
+  # numpy to prove that Python users read the shards.
+  DEBS+=(assimp-testmodels dataset-fashion-mnist chromium python3-numpy)
 fi
 
 if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then

@@ -20,7 +20,11 @@ export { pixelRay, prepareProjection, projectPoint, unprojectPixel } from './cam
 export { fromThreeCamera, toThreeCamera } from './camera/threeCamera.ts';
 // correspondences and ray-cast layers
 export { CorrespondenceStatus, NO_INSTANCE } from './constants.ts';
-export type { CorrespondenceMap, CorrespondenceOptions } from './correspondence/computeCorrespondences.ts';
+export type {
+  CorrespondenceMap,
+  CorrespondenceOptions,
+  CorrespondenceStats,
+} from './correspondence/computeCorrespondences.ts';
 export {
   computeCorrespondences,
   correspondenceStats,

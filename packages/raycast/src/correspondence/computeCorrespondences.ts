@@ -153,15 +153,18 @@ export function correspondencesForPixels(
   }
 }
 
-/** Counts of each status in a map, and the match fraction of all K samples. */
-export function correspondenceStats(map: CorrespondenceMap): {
+/** Counts of each status in a correspondence map, and the match fraction of all K samples. */
+export interface CorrespondenceStats {
   total: number;
   match: number;
   occluded: number;
   outOfView: number;
   miss: number;
   matchFraction: number;
-} {
+}
+
+/** Counts the statuses of a map. */
+export function correspondenceStats(map: Pick<CorrespondenceMap, 'status'>): CorrespondenceStats {
   const counts = [0, 0, 0, 0];
   for (const s of map.status) counts[s]++;
   const total = map.status.length;

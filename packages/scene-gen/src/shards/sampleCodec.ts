@@ -1,0 +1,99 @@
+import { decode as decodePng, encode as encodePng } from 'fast-png';
+import { SceneGenError } from '../errors.ts';
+import { decodeNpy, encodeNpy } from './npy.ts';
+import { SAMPLE_FILES } from './schema.ts';
+import type { ViewPairMeta, ViewPairSample } from './ViewPairSample.ts';
+
+/** One file of a sample: name (key + "." + suffix) and bytes. */
+export interface SampleFile {
+  name: string;
+  data: Uint8Array;
+}
+
+// Fast deflate: PNG size matters less than generator throughput, and level 6 costs 3x the time.
+const PNG_OPTIONS = { zlib: { level: 3 as const } };
+
+/** The files of a sample, in the fixed order they are written to a shard (same order, same bytes). */
+export function encodeSample(sample: ViewPairSample): SampleFile[] {
+  const { meta } = sample;
+  const { key, width: w, height: h } = meta;
+  const k = sample.aIndex.length;
+  const file = (suffix: string, data: Uint8Array): SampleFile => ({ name: `${key}.${suffix}`, data });
+  const rgb = (data: Uint8Array) =>
+    encodePng({ width: w, height: h, data, channels: 3, depth: 8 }, PNG_OPTIONS);
+  const files = [
+    file(SAMPLE_FILES.meta, new TextEncoder().encode(JSON.stringify(meta))),
+    file(SAMPLE_FILES.rgbA, rgb(sample.rgbA)),
+    file(SAMPLE_FILES.rgbB, rgb(sample.rgbB)),
+    file(SAMPLE_FILES.aIndex, encodeNpy(sample.aIndex, [k])),
+    file(SAMPLE_FILES.bXY, encodeNpy(sample.bXY, [k, 2])),
+    file(SAMPLE_FILES.status, encodeNpy(sample.status, [k])),
+  ];
+  if (sample.depthA && sample.depthB) {
+    files.push(file(SAMPLE_FILES.depthA, encodeNpy(sample.depthA, [h, w])));
+    files.push(file(SAMPLE_FILES.depthB, encodeNpy(sample.depthB, [h, w])));
+  }
+  if (sample.instA && sample.instB) {
+    const inst = (data: Uint16Array) =>
+      encodePng({ width: w, height: h, data, channels: 1, depth: 16 }, PNG_OPTIONS);
+    files.push(file(SAMPLE_FILES.instA, inst(sample.instA)));
+    files.push(file(SAMPLE_FILES.instB, inst(sample.instB)));
+  }
+  return files;
+}
+
+/**
+ * Rebuilds a sample from its files (keyed by suffix, e.g. "a.png"). `where` names the shard in errors.
+ * Throws SceneGenError('SHARD_READ') naming the missing or malformed file.
+ */
+export function decodeSample(key: string, files: Map<string, Uint8Array>, where: string): ViewPairSample {
+  const need = (suffix: string): Uint8Array => {
+    const data = files.get(suffix);
+    if (!data)
+      throw new SceneGenError(
+        'SHARD_READ',
+        `decodeSample: ${where}: sample ${key} has no ${key}.${suffix}`,
+        where,
+      );
+    return data;
+  };
+  const npy = (suffix: string) => decodeNpy(need(suffix), `${where}:${key}.${suffix}`).data;
+  let meta: ViewPairMeta;
+  try {
+    meta = JSON.parse(new TextDecoder().decode(need(SAMPLE_FILES.meta)));
+  } catch (err) {
+    throw new SceneGenError(
+      'SHARD_READ',
+      `decodeSample: ${where}: ${key}.json is not valid JSON (${(err as Error).message})`,
+      where,
+    );
+  }
+  const rgb = (suffix: string): Uint8Array => {
+    const png = decodePng(need(suffix));
+    if (png.channels !== 3 || png.depth !== 8 || png.width !== meta.width || png.height !== meta.height) {
+      throw new SceneGenError(
+        'SHARD_READ',
+        `decodeSample: ${where}: ${key}.${suffix} is ${png.width}x${png.height}x${png.channels} (${png.depth}-bit), expected ${meta.width}x${meta.height}x3 8-bit`,
+        where,
+      );
+    }
+    return png.data as Uint8Array;
+  };
+  const sample: ViewPairSample = {
+    meta,
+    rgbA: rgb(SAMPLE_FILES.rgbA),
+    rgbB: rgb(SAMPLE_FILES.rgbB),
+    aIndex: npy(SAMPLE_FILES.aIndex) as Int32Array,
+    bXY: npy(SAMPLE_FILES.bXY) as Float32Array,
+    status: npy(SAMPLE_FILES.status) as Uint8Array,
+  };
+  if (files.has(SAMPLE_FILES.depthA)) {
+    sample.depthA = npy(SAMPLE_FILES.depthA) as Float32Array;
+    sample.depthB = npy(SAMPLE_FILES.depthB) as Float32Array;
+  }
+  if (files.has(SAMPLE_FILES.instA)) {
+    sample.instA = decodePng(need(SAMPLE_FILES.instA)).data as Uint16Array;
+    sample.instB = decodePng(need(SAMPLE_FILES.instB)).data as Uint16Array;
+  }
+  return sample;
+}
