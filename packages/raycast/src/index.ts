@@ -1,23 +1,30 @@
 // @oxels/raycast: camera model, scene BVH and correspondence maps. No rendering, no files.
 
-export type { RayHit } from './bvh/raycastScene.ts';
-export { createRayHit, raycastAny, raycastFirst } from './bvh/raycastScene.ts';
-// scene BVH and ray casting
-export type { BuildSceneBVHOptions, SceneBVH, SceneMesh } from './bvh/SceneBVH.ts';
-export { buildSceneBVH, DEFAULT_BUILD_SCENE_BVH_OPTIONS, sceneBVHFromBuffers } from './bvh/SceneBVH.ts';
 // camera
 export type { Camera, CameraIntrinsics, Vec3 } from './camera/Camera.ts';
 export {
-  cameraCentre,
-  intrinsicsFromFov,
-  invertPose,
-  lookAtPose,
   validateCamera,
+  intrinsicsFromFov,
+  lookAtPose,
+  invertPose,
+  cameraCentre,
   viewDirection,
 } from './camera/Camera.ts';
 export type { PixelHit, Projector, Ray3 } from './camera/projection.ts';
-export { pixelRay, prepareProjection, projectPoint, unprojectPixel } from './camera/projection.ts';
-export { fromThreeCamera, toThreeCamera } from './camera/threeCamera.ts';
+export { prepareProjection, projectPoint, unprojectPixel, pixelRay } from './camera/projection.ts';
+export { toThreeCamera, fromThreeCamera } from './camera/threeCamera.ts';
+
+// randomness
+export type { Rng } from './random.ts';
+export { createRng, sampleWithoutReplacement } from './random.ts';
+
+// scene BVH and ray casting
+export type { SceneMesh, SceneBVH, BuildSceneBVHOptions } from './bvh/SceneBVH.ts';
+export { buildSceneBVH, sceneBVHFromBuffers, DEFAULT_BUILD_SCENE_BVH_OPTIONS } from './bvh/SceneBVH.ts';
+export type { RayHit } from './bvh/raycastScene.ts';
+export { raycastFirst, raycastAny, createRayHit } from './bvh/raycastScene.ts';
+export { boxIntersectsScene } from './bvh/boxIntersectsScene.ts';
+
 // correspondences and ray-cast layers
 export { CorrespondenceStatus, NO_INSTANCE } from './constants.ts';
 export type {
@@ -27,16 +34,14 @@ export type {
 } from './correspondence/computeCorrespondences.ts';
 export {
   computeCorrespondences,
-  correspondenceStats,
   correspondencesForPixels,
-  DEFAULT_CORRESPONDENCE_OPTIONS,
   sampleCorrespondencePixels,
+  correspondenceStats,
+  DEFAULT_CORRESPONDENCE_OPTIONS,
 } from './correspondence/computeCorrespondences.ts';
 export type { RaycastLayers } from './correspondence/raycastDepthMap.ts';
 export { raycastDepthMap } from './correspondence/raycastDepthMap.ts';
-export type { RaycastErrorCode } from './errors.ts';
+
 // errors
 export { RaycastError } from './errors.ts';
-// randomness
-export type { Rng } from './random.ts';
-export { createRng, sampleWithoutReplacement } from './random.ts';
+export type { RaycastErrorCode } from './errors.ts';

@@ -1,4 +1,5 @@
 import {
+  boxIntersectsScene,
   buildSceneBVH,
   createRayHit,
   createRng,
@@ -104,5 +105,42 @@ describe('raycastFirst', () => {
     );
     const bad = { positions: new Float32Array(9), indices: new Uint32Array([0, 1, 5]), instance: 0 };
     expect(() => buildSceneBVH([bad])).toThrow(/index 2 = 5 is out of range/);
+  });
+});
+
+describe('boxIntersectsScene', () => {
+  it('finds exactly the boxes that a brute-force sampled test says touch a triangle (seed 4)', () => {
+    // Oracle: a large triangle vs boxes; a box overlaps iff a dense sampling of the triangle has a point
+    // inside it — checked on boxes well away from the boundary case.
+    const tri = new Float32Array([0, 0, 0, 2, 0, 0, 0, 2, 1]);
+    const scene = buildSceneBVH([{ positions: tri, instance: 0 }]);
+    const rng = createRng(4);
+    let inside = 0;
+    for (let i = 0; i < 300; i++) {
+      const c = [rng.uniform(-0.5, 2.5), rng.uniform(-0.5, 2.5), rng.uniform(-0.5, 1.5)];
+      const s = rng.uniform(0.05, 0.4);
+      const min: [number, number, number] = [c[0] - s, c[1] - s, c[2] - s];
+      const max: [number, number, number] = [c[0] + s, c[1] + s, c[2] + s];
+      let sampled = false;
+      for (let a = 0; a <= 60 && !sampled; a++) {
+        for (let b = 0; a + b <= 60; b++) {
+          const p = [0, 1, 2].map((k) => (a / 60) * tri[3 + k] + (b / 60) * tri[6 + k]);
+          if (p.every((x, k) => x >= min[k] && x <= max[k])) {
+            sampled = true;
+            break;
+          }
+        }
+      }
+      const got = boxIntersectsScene(scene, min, max);
+      if (sampled) expect(got).toBe(true); // a sampled point inside proves overlap
+      if (!got) expect(sampled).toBe(false);
+      inside += got ? 1 : 0;
+    }
+    expect(inside).toBeGreaterThan(20);
+    expect(boxIntersectsScene(scene, [5, 5, 5], [6, 6, 6])).toBe(false);
+    // A box straddling the plane of the triangle, inside its outline.
+    expect(boxIntersectsScene(scene, [0.2, 0.2, -1], [0.3, 0.3, 1])).toBe(true);
+    // A box above the triangle's plane (z = y / 2 there), not touching it.
+    expect(boxIntersectsScene(scene, [0.2, 0.2, 0.5], [0.3, 0.3, 0.6])).toBe(false);
   });
 });
