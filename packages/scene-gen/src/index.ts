@@ -6,6 +6,16 @@ export type { Asset, AssetMaterial, AssetPart, Box3Data, ImageRGBA } from './ass
 // scene
 export type { Lighting, PlacedObject, SceneSpec } from './scene/SceneSpec.ts';
 
+// render (headless three.js on Dawn; only this area creates GPU contexts)
+export type { AdapterSummary, GpuBackend, RendererOptions, ToneMappingName } from './render/Renderer.ts';
+export { createRenderer, DEFAULT_RENDERER_OPTIONS, Renderer } from './render/Renderer.ts';
+export type { BuildThreeSceneOptions } from './render/buildThreeScene.ts';
+export { buildThreeScene, DEFAULT_BUILD_THREE_SCENE_OPTIONS } from './render/buildThreeScene.ts';
+export type { ThreeAssetPart } from './render/ThreeAssetCache.ts';
+export { ThreeAssetCache } from './render/ThreeAssetCache.ts';
+export type { RenderedView, RenderViewOptions } from './render/renderView.ts';
+export { DEFAULT_RENDER_VIEW_OPTIONS, renderView } from './render/renderView.ts';
+
 // shards
 export type { ViewPairMeta, ViewPairSample } from './shards/ViewPairSample.ts';
 export type { SampleFile } from './shards/sampleCodec.ts';
