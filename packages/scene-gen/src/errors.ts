@@ -40,6 +40,11 @@ export class AssetLoadError extends SceneGenError {
 }
 
 /** Throws a SceneGenError when `cond` is false; the message is built only then. */
-export function assert(cond: unknown, code: SceneGenErrorCode, message: () => string, path?: string): asserts cond {
+export function assert(
+  cond: unknown,
+  code: SceneGenErrorCode,
+  message: () => string,
+  path?: string,
+): asserts cond {
   if (!cond) throw new SceneGenError(code, message(), path);
 }

@@ -1,7 +1,26 @@
 // @oxels/scene-gen: assets, scene composition, camera pairs, rendering, shards.
 
 // assets
-export type { Asset, AssetMaterial, AssetPart, Box3Data, ImageRGBA } from './assets/Asset.ts';
+export type { Asset, AssetMaterial, AssetPart, Box3Data, ImageRGBA, RoomLabel } from './assets/Asset.ts';
+export type { WarningHandler } from './assets/assetUtils.ts';
+export type { AssetRef, ObjectRef, RoomRef } from './assets/listAssets.ts';
+export { listSceneNNRooms, listShapeNetObjects, readShapeNetTaxonomy } from './assets/listAssets.ts';
+export type { AssetBatch, AssetLoadOptions } from './assets/loadAssets.ts';
+export { loadAsset, loadAssets } from './assets/loadAssets.ts';
+export type { ObjLoadOptions } from './assets/loadObjAsset.ts';
+export { loadObjAsset } from './assets/loadObjAsset.ts';
+export type { ParsedRoomPly, RoomLoadOptions } from './assets/loadRoomPly.ts';
+export { loadRoomPly, parseRoomPly } from './assets/loadRoomPly.ts';
+export type { SignedAxis } from './assets/upAxis.ts';
+export { detectUpAxis } from './assets/upAxis.ts';
+export { decodeImage } from './assets/decodeImage.ts';
+export type { DefaultAssetDirs } from './assets/embedded/ensureDefaultAssets.ts';
+export { ensureDefaultAssets } from './assets/embedded/ensureDefaultAssets.ts';
+export type {
+  EmbeddedAssetsOptions,
+  EmbeddedAssetsSummary,
+} from './assets/embedded/generateEmbeddedAssets.ts';
+export { EMBEDDED_CATEGORIES, generateEmbeddedAssets } from './assets/embedded/generateEmbeddedAssets.ts';
 
 // scene
 export type { Lighting, PlacedObject, SceneSpec } from './scene/SceneSpec.ts';
@@ -26,3 +45,13 @@ export { SAMPLE_FILES, shardName, sampleKey } from './shards/schema.ts';
 export type { ShardRecord } from './shards/ShardWriter.ts';
 export { ShardWriter } from './shards/ShardWriter.ts';
 export { listShards, readShard, readDataset } from './shards/readShards.ts';
+
+// errors and constants
+export { SceneGenError, AssetLoadError } from './errors.ts';
+export type { SceneGenErrorCode } from './errors.ts';
+export {
+  DEFAULT_ASSET_CACHE_DIR,
+  DEFAULT_EMBEDDED_ASSETS_OPTIONS,
+  DEFAULT_ROOM_LOAD_OPTIONS,
+  EMBEDDED_ASSETS_VERSION,
+} from './constants.ts';

@@ -19,13 +19,15 @@ export interface AssetMaterial {
   map?: ImageRGBA;
   /** True when the geometry's `color` attribute (sRGB, [0, 1]) should tint the surface. */
   vertexColors: boolean;
-  /** 0 = matte, 1 = mirror-like; from MTL Ns/Ks where present. */
+  /** three.js convention: 1 = matte, 0 = mirror-like; from MTL Ns/Ks where present. */
   roughness: number;
 }
 
 /**
  * One drawable part of an asset: a triangle geometry (attributes `position`, optional `normal`,
  * `uv`, `color`; indexed or not) in the asset's local frame, metres, +Y up, with one material.
+ * Rooms also carry a per-vertex `label` attribute (SceneNN instance label, 0 = unlabelled).
+ * Render double-sided: dataset meshes have flipped and duplicated faces.
  */
 export interface AssetPart {
   geometry: BufferGeometry;
@@ -36,6 +38,18 @@ export interface AssetPart {
 export interface Box3Data {
   min: [number, number, number];
   max: [number, number, number];
+}
+
+/** One annotated instance of a SceneNN room (`<label>` of `<id>.xml`). */
+export interface RoomLabel {
+  /** Matches the PLY vertex `label` values. */
+  id: number;
+  /** Free-text name, e.g. "chair". */
+  text: string;
+  /** NYU-40 class name, e.g. "otherfurniture"; "" when absent. */
+  nyuClass: string;
+  /** Axis-aligned box of the instance, metres, in the asset's (converted, +Y up) frame; absent if the XML has none. */
+  aabb?: Box3Data;
 }
 
 /**
@@ -52,4 +66,6 @@ export interface Asset {
   bounds: Box3Data;
   /** Where the file(s) came from, for error messages and the manifest. */
   source: string;
+  /** Rooms only: the instance annotations of the room's XML (empty when it has none). */
+  labels?: RoomLabel[];
 }
