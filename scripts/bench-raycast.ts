@@ -204,7 +204,7 @@ const threads = availableParallelism();
 const pool = RaycastPool.create(threads);
 pool.setScene(scene);
 
-const [viewA, viewB] = cams(640, 480);
+const [viewA] = cams(640, 480);
 // Primary rays: every pixel centre of a 640x480 view.
 raycastDepthMap(scene, viewA);
 const single = median(Array.from({ length: repeats }, () => timeIt(() => raycastDepthMap(scene, viewA)).ms));

@@ -22,8 +22,34 @@ export type {
 } from './assets/embedded/generateEmbeddedAssets.ts';
 export { EMBEDDED_CATEGORIES, generateEmbeddedAssets } from './assets/embedded/generateEmbeddedAssets.ts';
 
-// scene
+// scene (plain data: floor, placement, camera pairs, lighting)
 export type { Lighting, PlacedObject, SceneSpec } from './scene/SceneSpec.ts';
+export type { ComposedRoom } from './scene/composeScene.ts';
+export { composeRoom } from './scene/composeScene.ts';
+export { detectFloor } from './scene/detectFloor.ts';
+export type { Placement, PlacementOptions } from './scene/placeObjects.ts';
+export { placeObjects, DEFAULT_PLACEMENT_OPTIONS } from './scene/placeObjects.ts';
+export type {
+  CameraPair,
+  CameraPairConstraints,
+  CameraPairOptions,
+  CameraPairScene,
+} from './scene/sampleCameraPair.ts';
+export {
+  sampleCameraPair,
+  CAMERA_PAIR_RELAXATION,
+  DEFAULT_CAMERA_PAIR_OPTIONS,
+} from './scene/sampleCameraPair.ts';
+export { randomLighting } from './scene/randomLighting.ts';
+export { assetSceneMeshes } from './scene/sceneMeshes.ts';
+
+// generation (the gen-scenes pipeline)
+export type { GenerateConfig, RunOptions } from './generate/GenerateConfig.ts';
+export { DEFAULT_GENERATE_CONFIG, validateGenerateConfig } from './generate/GenerateConfig.ts';
+export type { GenerateHooks, GenerateProgress, GenerateSummary } from './generate/generateDataset.ts';
+export { generateDataset } from './generate/generateDataset.ts';
+export type { PairTimings } from './generate/generatePair.ts';
+export { deriveSeed } from './generate/seeds.ts';
 
 // render (headless three.js on Dawn; only this area creates GPU contexts)
 export type { AdapterSummary, GpuBackend, RendererOptions, ToneMappingName } from './render/Renderer.ts';
@@ -44,7 +70,9 @@ export { encodeNpy, decodeNpy } from './shards/npy.ts';
 export { SAMPLE_FILES, shardName, sampleKey } from './shards/schema.ts';
 export type { ShardRecord } from './shards/ShardWriter.ts';
 export { ShardWriter } from './shards/ShardWriter.ts';
-export { listShards, readShard, readDataset } from './shards/readShards.ts';
+export { listShards, readShard, readDataset, scanShard } from './shards/readShards.ts';
+export type { DatasetManifest, ManifestShard, StatusCounts } from './shards/manifest.ts';
+export { readManifest, manifestPartName } from './shards/manifest.ts';
 
 // errors and constants
 export { SceneGenError, AssetLoadError } from './errors.ts';

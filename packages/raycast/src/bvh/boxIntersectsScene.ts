@@ -18,7 +18,14 @@ export function boxIntersectsScene(
   stack[sp++] = 0;
   while (sp > 0) {
     const n = stack[--sp];
-    if (f[n] > max[0] || f[n + 3] < min[0] || f[n + 1] > max[1] || f[n + 4] < min[1] || f[n + 2] > max[2] || f[n + 5] < min[2]) {
+    if (
+      f[n] > max[0] ||
+      f[n + 3] < min[0] ||
+      f[n + 1] > max[1] ||
+      f[n + 4] < min[1] ||
+      f[n + 2] > max[2] ||
+      f[n + 5] < min[2]
+    ) {
       continue;
     }
     const n16 = 2 * n;

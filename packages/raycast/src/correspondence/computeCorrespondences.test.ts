@@ -123,6 +123,15 @@ describe('computeCorrespondences', () => {
         // The segment from B's centre to P crosses the occluder's plane at s; inside the quad: hidden.
         const s = (occluder.z - cB[2]) / (P[2] - cB[2]);
         if (inOccluder(cB[0] + s * (P[0] - cB[0]), cB[1] + s * (P[1] - cB[1]))) expected = S.OCCLUDED;
+        // Silhouette: P is seen at its subpixel position, but the centre of its B pixel sees the occluder.
+        const at = landing(camB, P)!;
+        const centre = pixelRay(camB, Math.floor(at.u) + 0.5, Math.floor(at.v) + 0.5);
+        const t = rayPlane(centre.origin, centre.direction, 2, occluder.z);
+        if (
+          inOccluder(centre.origin[0] + t * centre.direction[0], centre.origin[1] + t * centre.direction[1])
+        ) {
+          expected = S.OCCLUDED;
+        }
       }
       expect(map.status[k]).toBe(expected);
       counts[expected]++;

@@ -63,7 +63,10 @@ export function sampleCorrespondencePixels(
  * Computes the correspondence map of the pair (A, B) over the scene, exactly as DESIGN.md defines it:
  * for each sampled pixel p of A, cast from A's centre through p's centre (no hit: MISS); project the
  * hit P into B (outside the image or not in front of B's near plane: OUT_OF_VIEW); cast from B's
- * centre towards P: any surface before |P - cB| * (1 - tolerance) makes it OCCLUDED; otherwise MATCH.
+ * centre towards P: any surface before |P - cB| * (1 - tolerance) makes it OCCLUDED; so does a surface
+ * covering the centre of the B pixel that stores the match (floor(u), floor(v)) in front of P's
+ * tangent plane and more than two pixel footprints away from P (a silhouette; nearer than that is the
+ * same surface at a crease); otherwise MATCH. So the B pixel a trainer reads shows P's surface.
  *
  * The back-cast asks "is anything in front of P?" rather than "is the first hit within tolerance of
  * P?": the two agree whenever the back ray meets P's own surface, and the first does not wrongly
@@ -109,6 +112,7 @@ export function correspondencesForPixels(
   const projB = prepareProjection(camB);
   const pixelB = { u: 0, v: 0, depth: 0 };
   const hit = createRayHit();
+  const centre = createRayHit();
   const { width, fx, fy, cx, cy, pose: m } = camA;
   const [ax, ay, az] = [m[3], m[7], m[11]];
   const [bx, by, bz] = [camB.pose[3], camB.pose[7], camB.pose[11]];
@@ -146,6 +150,43 @@ export function correspondencesForPixels(
     if (raycastAny(scene, bx, by, bz, ex / dist, ey / dist, ez / dist, near, dist * (1 - tolerance))) {
       status[k] = CorrespondenceStatus.OCCLUDED;
       continue;
+    }
+    // The pixel of B that stores the match must show P's surface at its centre too: at a silhouette
+    // the subpixel position can see P while the pixel centre sees the occluder. Cast through the centre
+    // up to where it meets P's triangle plane; anything before that (beyond tolerance) covers the pixel.
+    const t = 9 * hit.triangle;
+    const tri = scene.triangles;
+    const e1x = tri[t + 3] - tri[t];
+    const e1y = tri[t + 4] - tri[t + 1];
+    const e1z = tri[t + 5] - tri[t + 2];
+    const e2x = tri[t + 6] - tri[t];
+    const e2y = tri[t + 7] - tri[t + 1];
+    const e2z = tri[t + 8] - tri[t + 2];
+    const nx = e1y * e2z - e1z * e2y;
+    const ny = e1z * e2x - e1x * e2z;
+    const nz = e1x * e2y - e1y * e2x;
+    const qx = (Math.floor(u) + 0.5 - camB.cx) / camB.fx;
+    const qy = -(Math.floor(v) + 0.5 - camB.cy) / camB.fy;
+    const qn = 1 / Math.hypot(qx, qy, 1);
+    const mb = camB.pose;
+    const cdx = (mb[0] * qx + mb[1] * qy - mb[2]) * qn;
+    const cdy = (mb[4] * qx + mb[5] * qy - mb[6]) * qn;
+    const cdz = (mb[8] * qx + mb[9] * qy - mb[10]) * qn;
+    const facing = nx * cdx + ny * cdy + nz * cdz;
+    const tPlane = (nx * ex + ny * ey + nz * ez) / facing;
+    // A plane seen edge-on (or behind B at the pixel centre) cannot be compared; the subpixel test stands.
+    if (Math.abs(facing) > 1e-9 * Math.hypot(nx, ny, nz) && tPlane > near) {
+      raycastFirst(scene, bx, by, bz, cdx, cdy, cdz, near, tPlane * (1 - tolerance), centre);
+      // A hit within two pixel footprints of P is the same surface bending at a crease, not an occluder.
+      const gap = Math.hypot(
+        bx + cdx * centre.distance - px,
+        by + cdy * centre.distance - py,
+        bz + cdz * centre.distance - pz,
+      );
+      if (centre.triangle >= 0 && gap > (2 * dist) / Math.min(camB.fx, camB.fy)) {
+        status[k] = CorrespondenceStatus.OCCLUDED;
+        continue;
+      }
     }
     status[k] = CorrespondenceStatus.MATCH;
     bXY[2 * k] = u;

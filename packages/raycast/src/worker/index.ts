@@ -1,3 +1,3 @@
 // @oxels/raycast/worker: worker-thread helpers (Node only).
 export { RaycastPool } from './RaycastPool.ts';
-export { startModuleWorker } from './startModuleWorker.ts';
+export { startModuleWorker, startModuleProcess } from './startModuleWorker.ts';

@@ -1,4 +1,4 @@
-import { buildSceneBVH, type Rng, type SceneBVH, type SceneMesh } from '@oxels/raycast';
+import { buildSceneBVH, type Rng, type SceneMesh } from '@oxels/raycast';
 import type { Asset, Box3Data } from '../assets/Asset.ts';
 import { detectFloor } from './detectFloor.ts';
 import { type PlacementOptions, placeObjects } from './placeObjects.ts';

@@ -4,7 +4,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Pack, pack as tarPack } from 'tar-stream';
 import { SceneGenError } from '../errors.ts';
-import { encodeSample } from './sampleCodec.ts';
+import { encodeSample, type SampleFile } from './sampleCodec.ts';
 import { shardName } from './schema.ts';
 import type { ViewPairSample } from './ViewPairSample.ts';
 
@@ -70,9 +70,14 @@ export class ShardWriter {
     this.done.catch(() => {});
   }
 
-  /** Appends the files of one sample. */
+  /** Appends one sample. */
   add(sample: ViewPairSample): void {
-    for (const { name, data } of encodeSample(sample)) {
+    this.addFiles(encodeSample(sample));
+  }
+
+  /** Appends one sample already encoded (by a worker) with `encodeSample`. */
+  addFiles(files: SampleFile[]): void {
+    for (const { name, data } of files) {
       this.pack.entry(
         { ...HEADER, name, size: data.length },
         Buffer.from(data.buffer, data.byteOffset, data.byteLength),

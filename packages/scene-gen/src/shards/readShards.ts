@@ -1,8 +1,13 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extract as tarExtract } from 'tar-stream';
 import { SceneGenError } from '../errors.ts';
+import { decodeNpy } from './npy.ts';
+import { emptyCounts, type ManifestShard } from './manifest.ts';
 import { decodeSample } from './sampleCodec.ts';
+import { SAMPLE_FILES } from './schema.ts';
 import type { ViewPairSample } from './ViewPairSample.ts';
 
 /**
@@ -71,4 +76,47 @@ export async function* readShard(path: string): AsyncGenerator<ViewPairSample> {
 /** Streams every sample of a dataset directory, shard after shard. */
 export async function* readDataset(dir: string): AsyncGenerator<ViewPairSample> {
   for (const shard of listShards(dir)) yield* readShard(shard);
+}
+
+/**
+ * The manifest record of an existing shard, from its bytes: size, sha256, sample count and status
+ * counts (read from the .status.npy entries only, no image decoding). Used when a run resumes.
+ */
+export async function scanShard(path: string): Promise<ManifestShard> {
+  const bytes = await readFile(path);
+  const counts = emptyCounts();
+  const extract = tarExtract();
+  const done = (async () => {
+    for await (const entry of extract) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      if (!entry.header.name.endsWith(`.${SAMPLE_FILES.status}`)) continue;
+      const status = decodeNpy(Buffer.concat(chunks), `${path}:${entry.header.name}`).data;
+      counts.pairs++;
+      counts.sampled += status.length;
+      for (const s of status) {
+        if (s === 0) counts.match++;
+        else if (s === 1) counts.occluded++;
+        else if (s === 2) counts.outOfView++;
+        else counts.miss++;
+      }
+    }
+  })();
+  extract.end(bytes);
+  try {
+    await done;
+  } catch (err) {
+    throw new SceneGenError(
+      'SHARD_READ',
+      `scanShard: ${path} is not a readable tar (${(err as Error).message})`,
+      path,
+    );
+  }
+  return {
+    name: path.slice(path.lastIndexOf('/') + 1),
+    samples: counts.pairs,
+    bytes: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    counts,
+  };
 }

@@ -25,7 +25,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A small but complete sample with recognisable values. */
 function sample(pair: number, w = 6, h = 4): ViewPairSample {
-  const k = 3;
   const rgb = (o: number) => Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 7 + o) % 256);
   return {
     meta: {

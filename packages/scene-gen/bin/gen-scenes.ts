@@ -1,0 +1,141 @@
+#!/usr/bin/env -S npx tsx
+// gen-scenes: objects in rooms, rendered view pairs, correspondence maps, dataset shards.
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { SingleBar } from 'cli-progress';
+import {
+  DEFAULT_ASSET_CACHE_DIR,
+  DEFAULT_GENERATE_CONFIG,
+  type GenerateConfig,
+  generateDataset,
+  SceneGenError,
+} from '@oxels/scene-gen';
+
+const int = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer (got "${value}")`);
+  return n;
+};
+const size = (value: string): [number, number] => {
+  const m = /^(\d+)x(\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`expected WxH, e.g. 256x256 or 640x480 (got "${value}")`);
+  return [Number(m[1]), Number(m[2])];
+};
+
+const d = DEFAULT_GENERATE_CONFIG;
+const program = new Command('gen-scenes')
+  .description(
+    'Place objects in rooms, render view pairs headlessly, ray-cast correspondence maps, write WebDataset shards.',
+  )
+  .option('--rooms <n>', 'number of rooms', int('--rooms'), d.rooms)
+  .option('--pairs-per-room <n>', 'view pairs per room', int('--pairs-per-room'), d.pairsPerRoom)
+  .option('--size <WxH>', "image size (640x480 is the paper's)", size, [d.width, d.height] as [
+    number,
+    number,
+  ])
+  .option('--fov <deg>', 'vertical field of view in degrees', Number, d.fovY)
+  .option('--out <dir>', 'output directory', 'data/scenes')
+  .option('--seed <s>', 'random seed: same seed and flags give byte-identical shards', int('--seed'), d.seed)
+  .option('--workers <n>', 'worker threads', int('--workers'), availableParallelism())
+  .option('--scenenn <dir>', 'SceneNN root (<id>/<id>.ply + .xml); default: the embedded procedural rooms')
+  .option(
+    '--shapenet <dir>',
+    'ShapeNetCore v2 root (taxonomy.json, <synset>/<model>/models/); default: embedded objects',
+  )
+  .option('--depth', 'also write z-depth maps (.depth.npy)', false)
+  .option('--instances', 'also write instance-id maps (.inst.png)', false)
+  .option('--shard-size <n>', 'pairs per shard', int('--shard-size'), d.shardSize)
+  .option(
+    '--shard-index <i>',
+    'this machine writes shards s with s % num-shards == i',
+    int('--shard-index'),
+    0,
+  )
+  .option(
+    '--num-shards <n>',
+    'machines the dataset is split across (e.g. a cluster array job)',
+    int('--num-shards'),
+    1,
+  )
+  .option('--asset-cache <dir>', 'where the embedded default assets are generated', DEFAULT_ASSET_CACHE_DIR)
+  .addOption(new Option('--quiet', 'no progress bar').default(false))
+  .showHelpAfterError()
+  .allowExcessArguments(false);
+
+program.parse();
+const o = program.opts();
+
+const config: GenerateConfig = {
+  ...d,
+  rooms: o.rooms,
+  pairsPerRoom: o.pairsPerRoom,
+  width: o.size[0],
+  height: o.size[1],
+  fovY: o.fov,
+  seed: o.seed,
+  shardSize: o.shardSize,
+  scenenn: o.scenenn ? resolve(o.scenenn) : null,
+  shapenet: o.shapenet ? resolve(o.shapenet) : null,
+  depth: o.depth,
+  instances: o.instances,
+};
+
+const bar = new SingleBar({
+  format: 'gen-scenes |{bar}| {value}/{total} pairs | {rate} pairs/s | ETA {eta_formatted}',
+  hideCursor: true,
+  etaBuffer: 50,
+});
+let barStarted = false;
+const log = (message: string) => {
+  if (barStarted) bar.stop();
+  barStarted = false;
+  console.error(message);
+};
+
+try {
+  const summary = await generateDataset(
+    config,
+    {
+      out: resolve(o.out),
+      workers: o.workers,
+      shardIndex: o.shardIndex,
+      numShards: o.numShards,
+      assetCache: resolve(o.assetCache),
+    },
+    {
+      onLog: (m) => console.error(`gen-scenes: ${m}`),
+      onWarning: (m) => log(`gen-scenes: warning: ${m}`),
+      onProgress: (p) => {
+        if (o.quiet) return;
+        if (!barStarted) {
+          bar.start(p.total, 0, { rate: '0.0' });
+          barStarted = true;
+        }
+        bar.update(p.done, { rate: p.pairsPerSecond.toFixed(2) });
+      },
+    },
+  );
+  if (barStarted) bar.stop();
+  const t = summary.manifest.totals;
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  console.log(
+    [
+      `gen-scenes: ${summary.pairs} pairs in ${summary.seconds.toFixed(1)} s (${summary.pairsPerSecond.toFixed(2)} pairs/s), ` +
+        `${summary.shardsWritten} shards written, ${summary.shardsResumed} resumed -> ${summary.out}`,
+      `  dataset: ${t.pairs} pairs in ${t.shards} shards; sampled pixels: match ${pct(t.matchFraction)}, occluded ${pct(t.occludedFraction)}, ` +
+        `out of view ${pct(t.outOfViewFraction)}, miss ${pct(t.missFraction)}`,
+      summary.pairs
+        ? `  per pair: compose ${ms(summary.timings.compose)}, render ${ms(summary.timings.render)}, correspondences ` +
+          `${ms(summary.timings.correspondences)}, encode ${ms(summary.timings.encode)}, write ${ms(summary.timings.write)} (worker time)`
+        : '  nothing to generate: every shard was already complete',
+      `  manifest: ${summary.manifestPath}`,
+    ].join('\n'),
+  );
+} catch (err) {
+  log(
+    `gen-scenes: error: ${err instanceof SceneGenError || err instanceof Error ? err.message : String(err)}`,
+  );
+  process.exitCode = 1;
+}

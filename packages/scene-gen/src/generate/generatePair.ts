@@ -1,0 +1,144 @@
+import {
+  type CorrespondenceMap,
+  type CorrespondenceStats,
+  computeCorrespondences,
+  correspondenceStats,
+  createRng,
+  intrinsicsFromFov,
+} from '@oxels/raycast';
+import type { Asset } from '../assets/Asset.ts';
+import { buildThreeScene } from '../render/buildThreeScene.ts';
+import type { Renderer } from '../render/Renderer.ts';
+import { renderView } from '../render/renderView.ts';
+import type { ThreeAssetCache } from '../render/ThreeAssetCache.ts';
+import type { ComposedRoom } from '../scene/composeScene.ts';
+import { randomLighting } from '../scene/randomLighting.ts';
+import { type CameraPair, sampleCameraPair } from '../scene/sampleCameraPair.ts';
+import { encodeSample, type SampleFile } from '../shards/sampleCodec.ts';
+import { sampleKey } from '../shards/schema.ts';
+import type { GenerateConfig } from './GenerateConfig.ts';
+import { deriveSeed } from './seeds.ts';
+
+/** Milliseconds spent in each stage of one pair. */
+export interface PairTimings {
+  compose: number;
+  render: number;
+  correspondences: number;
+  encode: number;
+}
+
+/** One generated pair, encoded and ready for the shard writer. */
+export interface GeneratedPair {
+  files: SampleFile[];
+  stats: CorrespondenceStats;
+  timings: PairTimings;
+  /** Set when no attempt reached the minimum match fraction (the best one was kept). */
+  warning?: string;
+}
+
+/** A composed room with its loaded assets (room and objects), by id. */
+export interface RoomContext {
+  index: number;
+  composed: ComposedRoom;
+  assets: Map<string, Asset>;
+}
+
+/**
+ * Generates pair `pair` of room `room.index`: samples camera pairs (re-sampling while the match
+ * fraction is under `config.minMatchFraction`), lights the scene, renders both views and encodes the
+ * sample. Everything random follows from (config.seed, room index, pair index, attempt).
+ * `composeMs` is the room's composition time, charged to this pair for the timing split.
+ */
+export async function generatePair(
+  room: RoomContext,
+  pair: number,
+  config: GenerateConfig,
+  renderer: Renderer,
+  cache: ThreeAssetCache,
+  composeMs = 0,
+): Promise<GeneratedPair> {
+  const intrinsics = intrinsicsFromFov(config.width, config.height, config.fovY);
+  const pairSeed = deriveSeed(config.seed, 2, room.index, pair);
+  let best: { cams: CameraPair; map: CorrespondenceMap; stats: CorrespondenceStats; attempt: number } | null =
+    null;
+  let correspondencesMs = 0;
+  let posesMs = 0;
+  for (let attempt = 0; attempt < config.maxAttempts; attempt++) {
+    const rng = createRng(deriveSeed(pairSeed, attempt));
+    const tp = performance.now();
+    const cams = sampleCameraPair(room.composed, intrinsics, rng);
+    const tc = performance.now();
+    const map = computeCorrespondences(room.composed.bvh, cams.camA, cams.camB, {
+      seed: deriveSeed(pairSeed, attempt, 1),
+      tolerance: config.tolerance,
+    });
+    correspondencesMs += performance.now() - tc;
+    posesMs += tc - tp;
+    const stats = correspondenceStats(map);
+    if (!best || stats.matchFraction > best.stats.matchFraction) best = { cams, map, stats, attempt };
+    if (stats.matchFraction >= config.minMatchFraction) break;
+  }
+  const { cams, map, stats, attempt } = best!;
+
+  const tl = performance.now();
+  const { composed } = room;
+  const lighting = randomLighting(
+    createRng(deriveSeed(pairSeed, attempt, 2)),
+    composed.roomBounds,
+    composed.floorY,
+  );
+  const scene = buildThreeScene(
+    { roomId: composed.roomId, objects: composed.objects, lighting, floorY: composed.floorY },
+    room.assets,
+    cache,
+  );
+  const layers = { depth: config.depth, instances: config.instances };
+  const tr = performance.now();
+  const [viewA, viewB] = await Promise.all([
+    renderView(renderer, scene, cams.camA, layers),
+    renderView(renderer, scene, cams.camB, layers),
+  ]);
+  const te = performance.now();
+  const { camA, camB } = cams;
+  const files = encodeSample({
+    meta: {
+      key: sampleKey(room.index, pair),
+      width: config.width,
+      height: config.height,
+      fx: camA.fx,
+      fy: camA.fy,
+      cx: camA.cx,
+      cy: camA.cy,
+      poseA: camA.pose,
+      poseB: camB.pose,
+      room: { index: room.index, id: composed.roomId },
+      objects: composed.objects.map((o, i) => ({ instance: i + 1, ...o })),
+      seeds: { scene: config.seed, pair: pairSeed, attempt },
+      stats,
+    },
+    rgbA: viewA.rgb,
+    rgbB: viewB.rgb,
+    aIndex: map.aIndex,
+    bXY: map.bXY,
+    status: map.status,
+    depthA: viewA.depth,
+    depthB: viewB.depth,
+    instA: viewA.instances,
+    instB: viewB.instances,
+  });
+  const tEnd = performance.now();
+  return {
+    files,
+    stats,
+    timings: {
+      compose: composeMs + posesMs + (tr - tl),
+      render: te - tr,
+      correspondences: correspondencesMs,
+      encode: tEnd - te,
+    },
+    warning:
+      stats.matchFraction < config.minMatchFraction
+        ? `pair ${sampleKey(room.index, pair)}: best of ${config.maxAttempts} attempts matches only ${(100 * stats.matchFraction).toFixed(1)}% of samples; kept`
+        : undefined,
+  };
+}

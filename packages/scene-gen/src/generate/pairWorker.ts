@@ -1,0 +1,95 @@
+// Worker process of gen-scenes: owns one renderer and an asset store, turns jobs (a room and a range of
+// its pairs) into encoded samples. Messages over IPC: a WorkerSetup first, then WorkerRequest / 'stop'.
+import type { CorrespondenceStats } from '@oxels/raycast';
+import type { ObjectRef, RoomRef } from '../assets/listAssets.ts';
+import { createRenderer, type Renderer, type RendererOptions } from '../render/Renderer.ts';
+import { ThreeAssetCache } from '../render/ThreeAssetCache.ts';
+import type { SampleFile } from '../shards/sampleCodec.ts';
+import type { GenerateConfig } from './GenerateConfig.ts';
+import { generatePair, type PairTimings, type RoomContext } from './generatePair.ts';
+import { AssetStore, loadRoomContext } from './loadRoomContext.ts';
+
+/** What a pair worker is started with. */
+export interface WorkerSetup {
+  config: GenerateConfig;
+  rooms: RoomRef[];
+  objects: ObjectRef[];
+  renderer: Partial<RendererOptions>;
+}
+
+/** A job: pairs [pairs[0], pairs[1]) of room `room`; `first` is the dataset index of the first pair. */
+export interface WorkerRequest {
+  room: number;
+  pairs: [number, number];
+  first: number;
+}
+
+export type WorkerReply =
+  | {
+      kind: 'sample';
+      index: number;
+      files: SampleFile[];
+      stats: CorrespondenceStats;
+      timings: PairTimings;
+      roomId: string;
+    }
+  | { kind: 'done' }
+  | { kind: 'warning'; message: string }
+  | { kind: 'error'; message: string };
+
+let setup: WorkerSetup;
+const post = (reply: WorkerReply) => process.send!(reply);
+const store = new AssetStore((message) => post({ kind: 'warning', message }));
+let renderer: Promise<Renderer> | null = null;
+let cache: ThreeAssetCache | null = null;
+let current: { room: RoomContext; composeMs: number } | null = null;
+
+async function run(job: WorkerRequest): Promise<void> {
+  renderer ??= createRenderer(setup.renderer);
+  const r = await renderer;
+  cache ??= new ThreeAssetCache();
+  if (current?.room.index !== job.room) {
+    if (current) {
+      // Rooms are large: free the previous one's GPU buffers and parsed mesh (objects stay cached).
+      const { roomId } = current.room.composed;
+      cache.evict(current.room.assets.get(roomId)!);
+      store.drop(roomId);
+    }
+    const t = performance.now();
+    const room = await loadRoomContext(job.room, setup.rooms, setup.objects, setup.config, store);
+    if (!room) throw new Error(`no room of the dataset could be loaded (tried all ${setup.rooms.length})`);
+    current = { room, composeMs: performance.now() - t };
+  }
+  for (let p = job.pairs[0]; p < job.pairs[1]; p++) {
+    // The room's load and composition time is charged to the first pair generated in it.
+    const composeMs = p === job.pairs[0] ? current.composeMs : 0;
+    const pair = await generatePair(current.room, p, setup.config, r, cache, composeMs);
+    current.composeMs = 0;
+    if (pair.warning) post({ kind: 'warning', message: pair.warning });
+    post({
+      kind: 'sample',
+      index: job.first + (p - job.pairs[0]),
+      files: pair.files,
+      stats: pair.stats,
+      timings: pair.timings,
+      roomId: current.room.composed.roomId,
+    });
+  }
+}
+
+process.on('message', (message: WorkerSetup | WorkerRequest | 'stop') => {
+  if (message === 'stop') {
+    Promise.resolve(renderer)
+      .then((r) => r?.dispose())
+      .finally(() => process.exit(0));
+    return;
+  }
+  if ('config' in message) {
+    setup = message;
+    return;
+  }
+  run(message).then(
+    () => post({ kind: 'done' }),
+    (err: Error) => post({ kind: 'error', message: `room ${message.room}: ${err.stack ?? err.message}` }),
+  );
+});

@@ -1,0 +1,138 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SceneGenError } from '../errors.ts';
+import type { ShardRecord } from './ShardWriter.ts';
+
+/** Status counts of a shard or a dataset (sampled pixels over all pairs). */
+export interface StatusCounts {
+  pairs: number;
+  sampled: number;
+  match: number;
+  occluded: number;
+  outOfView: number;
+  miss: number;
+}
+
+/** A shard in the manifest. */
+export interface ManifestShard extends ShardRecord {
+  counts: StatusCounts;
+}
+
+/** `OUT/manifest.json`: how the dataset was made and what it holds. Deterministic: no times, no hosts. */
+export interface DatasetManifest {
+  format: 'oxels-view-pairs';
+  formatVersion: 1;
+  generator: { name: string; version: string };
+  seed: number;
+  /** The full GenerateConfig. */
+  config: Record<string, unknown>;
+  /** Total shards of the dataset (a split run's part lists only its own). */
+  shardCount: number;
+  shards: ManifestShard[];
+  totals: StatusCounts & {
+    shards: number;
+    matchFraction: number;
+    occludedFraction: number;
+    outOfViewFraction: number;
+    missFraction: number;
+  };
+}
+
+export function emptyCounts(): StatusCounts {
+  return { pairs: 0, sampled: 0, match: 0, occluded: 0, outOfView: 0, miss: 0 };
+}
+
+export function addCounts(into: StatusCounts, c: StatusCounts): StatusCounts {
+  for (const key of Object.keys(into) as (keyof StatusCounts)[]) into[key] += c[key];
+  return into;
+}
+
+/** Builds a manifest from shard records (sorted by name). */
+export function buildManifest(
+  generator: DatasetManifest['generator'],
+  config: Record<string, unknown> & { seed: number },
+  shardCount: number,
+  shards: ManifestShard[],
+): DatasetManifest {
+  const sorted = [...shards].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const sum = sorted.reduce((acc, s) => addCounts(acc, s.counts), emptyCounts());
+  const frac = (x: number) => (sum.sampled ? x / sum.sampled : 0);
+  return {
+    format: 'oxels-view-pairs',
+    formatVersion: 1,
+    generator,
+    seed: config.seed,
+    config,
+    shardCount,
+    shards: sorted,
+    totals: {
+      ...sum,
+      shards: sorted.length,
+      matchFraction: frac(sum.match),
+      occludedFraction: frac(sum.occluded),
+      outOfViewFraction: frac(sum.outOfView),
+      missFraction: frac(sum.miss),
+    },
+  };
+}
+
+/** Writes a JSON file atomically (temporary name, then rename). */
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+/** File name of part `index` of a split run's manifest. */
+export function manifestPartName(index: number, count: number): string {
+  return `manifest.part-${String(index).padStart(3, '0')}-of-${String(count).padStart(3, '0')}.json`;
+}
+
+/**
+ * Merges the parts of a split run into `manifest.json` once all `count` parts are in `dir`.
+ * Returns the merged manifest, or null while parts are missing. The merged manifest equals the one a
+ * single machine writes for the same config.
+ */
+export async function mergeManifestParts(dir: string, count: number): Promise<DatasetManifest | null> {
+  const names = Array.from({ length: count }, (_, i) => manifestPartName(i, count));
+  if (!names.every((n) => existsSync(join(dir, n)))) return null;
+  const parts = names.map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as DatasetManifest);
+  const first = parts[0];
+  for (const [i, part] of parts.entries()) {
+    if (JSON.stringify(part.config) !== JSON.stringify(first.config)) {
+      throw new SceneGenError(
+        'SHARD_WRITE',
+        `mergeManifestParts: ${names[i]} was made with another config than ${names[0]}`,
+        join(dir, names[i]),
+      );
+    }
+  }
+  const merged = buildManifest(
+    first.generator,
+    first.config as DatasetManifest['config'] & { seed: number },
+    first.shardCount,
+    parts.flatMap((p) => p.shards),
+  );
+  await writeJsonAtomic(join(dir, 'manifest.json'), merged);
+  return merged;
+}
+
+/** Reads `DIR/manifest.json`, if there is one. */
+export function readManifest(dir: string): DatasetManifest | null {
+  const path = join(dir, 'manifest.json');
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as DatasetManifest;
+  } catch (err) {
+    throw new SceneGenError(
+      'SHARD_READ',
+      `readManifest: ${path} is not valid JSON (${(err as Error).message})`,
+      path,
+    );
+  }
+}
+
+/** Leftover temporary files of a killed run in `dir`. */
+export function staleTemporaries(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tmp')) : [];
+}

@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+"""PyTorch CPU peer of scripts/bench-train.ts: the same U-Net, loss and AdamW step, timed.
+
+Mirrors packages/trainer (model/unetParameters.ts, model/UNet.ts, losses/oxelLoss.ts, train/) layer
+for layer, with the same state_dict keys, so that the parameter counts can be compared. Synthetic
+data: random images and sample indices, 1/8 of the samples positive. Prints one JSON object.
+
+Run with Debian's python3-torch: /usr/bin/python3 scripts/bench_train_torch.py --config 2d
+"""
+import argparse
+import json
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+CONFIGS = {
+    "2d": dict(widths=[32, 64, 64], blocks=[1, 2, 2], dropout=[0.0, 0.1, 0.1]),
+    "3d": dict(widths=[16, 16, 32, 32, 64], blocks=[1, 1, 1, 2, 4], dropout=[0.0, 0.0, 0.0, 0.1, 0.1]),
+}
+
+
+class ResBlock(nn.Module):
+    def __init__(self, cin, cout, dropout):
+        super().__init__()
+        self.norm1 = nn.GroupNorm(1, cin)
+        self.conv1 = nn.Conv2d(cin, cout, 3, padding=1)
+        self.norm2 = nn.GroupNorm(1, cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1)
+        self.drop = nn.Dropout(dropout)
+        self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else None
+
+    def forward(self, x):
+        h = self.conv1(F.silu(self.norm1(x)))
+        h = self.conv2(self.drop(F.silu(self.norm2(h))))
+        return (self.skip(x) if self.skip is not None else x) + h
+
+
+class Stage(nn.Module):
+    def __init__(self, blocks, extra=None):
+        super().__init__()
+        self.blocks = nn.ModuleList(blocks)
+        if extra is not None:
+            name, module = extra
+            setattr(self, name, module)
+
+
+class UNet(nn.Module):
+    """Same layout and state_dict keys as packages/trainer/src/model/unetParameters.ts."""
+
+    def __init__(self, widths, blocks, dropout, in_channels=3, out_channels=32):
+        super().__init__()
+        last = len(widths) - 1
+        self.stem = nn.Conv2d(in_channels, widths[0], 3, padding=1)
+        c = widths[0]
+        enc = []
+        for s in range(last + 1):
+            bl = []
+            for _ in range(blocks[s]):
+                bl.append(ResBlock(c, widths[s], dropout[s]))
+                c = widths[s]
+            extra = None
+            if s < last:
+                extra = ("down", nn.Conv2d(c, widths[s + 1], 1))
+                c = widths[s + 1]
+            enc.append(Stage(bl, extra))
+        self.encoder = nn.ModuleList(enc)
+        self.mid = nn.Module()
+        self.mid.block = ResBlock(c, c, dropout[last])
+        dec = [None] * (last + 1)
+        for s in range(last, -1, -1):
+            bl = []
+            for i in range(blocks[s] + 1):
+                bl.append(ResBlock(c + widths[s] if i == 0 else c, widths[s], dropout[s]))
+                c = widths[s]
+            extra = None
+            if s > 0:
+                extra = ("up", nn.Conv2d(c, widths[s - 1], 1))
+                c = widths[s - 1]
+            dec[s] = Stage(bl, extra)
+        self.decoder = nn.ModuleList(dec)
+        self.head = nn.Module()
+        self.head.norm = nn.GroupNorm(1, c)
+        self.head.conv = nn.Conv2d(c, out_channels, 3, padding=1)
+        self.last = last
+
+    def forward(self, x):
+        h = self.stem(x)
+        skips = []
+        for s, stage in enumerate(self.encoder):
+            for b in stage.blocks:
+                h = b(h)
+            skips.append(h)
+            if s < self.last:
+                h = stage.down(F.avg_pool2d(h, 2))
+        h = self.mid.block(h)
+        for s in range(self.last, -1, -1):
+            stage = self.decoder[s]
+            h = torch.cat([h, skips[s]], 1)
+            for b in stage.blocks:
+                h = b(h)
+            if s > 0:
+                h = F.interpolate(stage.up(h), scale_factor=2, mode="nearest")
+        return self.head.conv(F.silu(self.head.norm(h)))
+
+
+def dist(diff, norm):
+    if norm == "inf":
+        return diff.abs().amax(-1)
+    if norm == "l1":
+        return diff.abs().mean(-1)
+    return (diff * diff).mean(-1)
+
+
+def oxel_loss(o1, o2, idx1, idx2, positive, mask1, mask2, norm="inf", lam=0.3, eps=1e-6):
+    """DESIGN.md Loss; o1, o2 [B, C, H, W]; idx [B, N] flat pixel indices; masks [B, H*W]."""
+    b, c = o1.shape[:2]
+    f1 = o1.flatten(2).transpose(1, 2)  # [B, HW, C]
+    f2 = o2.flatten(2).transpose(1, 2)
+    p1 = torch.gather(f1, 1, idx1.unsqueeze(-1).expand(-1, -1, c))
+    p2 = torch.gather(f2, 1, idx2.unsqueeze(-1).expand(-1, -1, c))
+    m1 = torch.gather(mask1, 1, idx1)
+    m2 = torch.gather(mask2, 1, idx2)
+    m = m1 * m2
+    d = 0.5 * dist(p1 - p2, norm)
+    pbar = (positive * m).sum(1, keepdim=True) / (m.sum(1, keepdim=True) + eps)
+    lw = 0.25 * (1 - pbar) + d * (2 * positive - 1) + d * d
+    within = ((lw * m).sum(1) / (m.sum(1) + eps)).mean()
+    e = 0.5 * dist(p1.unsqueeze(1) - p2.unsqueeze(0), norm)  # [B1, B2, N]
+    pair = torch.triu(torch.ones(b, b), diagonal=1).unsqueeze(-1)
+    mb = m1.unsqueeze(1) * m2.unsqueeze(0) * pair
+    between = ((e - 0.5) ** 2 * mb).sum() / (mb.sum() + eps)
+    return (1 - lam) * within + lam * between
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", choices=["2d", "3d"], default="2d")
+    ap.add_argument("--pairs", type=int, default=16, help="image pairs per step (2x images through the net)")
+    ap.add_argument("--size", type=int, default=32)
+    ap.add_argument("--samples", type=int, default=0, help="sampled pixels per image; 0 = H*W/8")
+    ap.add_argument("--threads", type=int, default=0, help="0 = torch default")
+    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--channels-last", action="store_true")
+    a = ap.parse_args()
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    model = UNet(**CONFIGS[a.config])
+    fmt = torch.channels_last if a.channels_last else torch.contiguous_format
+    model = model.to(memory_format=fmt)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), weight_decay=1e-4)
+    b, s = a.pairs, a.size
+    n = a.samples or s * s // 8
+    x = torch.rand(2 * b, 3, s, s).to(memory_format=fmt)
+    idx1 = torch.randint(0, s * s, (b, n))
+    idx2 = torch.randint(0, s * s, (b, n))
+    positive = (torch.arange(n) < n // 8).float().expand(b, n)
+    mask = torch.ones(b, s * s)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        out = model(x)
+        loss = oxel_loss(out[:b], out[b:], idx1, idx2, positive, mask, mask)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        return loss.item()
+
+    model.train()
+    for _ in range(a.warmup):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(a.steps):
+        step()
+    sec = (time.perf_counter() - t0) / a.steps
+    print(json.dumps({
+        "engine": "torch",
+        "torchVersion": torch.__version__,
+        "config": a.config,
+        "pairs": b,
+        "imagesPerStep": 2 * b,
+        "size": s,
+        "samples": n,
+        "threads": torch.get_num_threads(),
+        "channelsLast": a.channels_last,
+        "parameterCount": sum(p.numel() for p in model.parameters()),
+        "secondsPerStep": sec,
+        "stepsPerSecond": 1 / sec,
+    }))
+
+
+if __name__ == "__main__":
+    main()
