@@ -7,6 +7,9 @@ import {
   intrinsicsFromFov,
 } from '@oxels/raycast';
 import type { Asset } from '../assets/Asset.ts';
+import type { Scene } from 'three/webgpu';
+import { SceneGenError } from '../errors.ts';
+import { setSceneLighting } from '../render/buildLights.ts';
 import { buildThreeScene } from '../render/buildThreeScene.ts';
 import type { Renderer } from '../render/Renderer.ts';
 import { renderView } from '../render/renderView.ts';
@@ -41,6 +44,8 @@ export interface RoomContext {
   index: number;
   composed: ComposedRoom;
   assets: Map<string, Asset>;
+  /** Its three.js scene, built at the first pair and re-lit for each next one. */
+  scene?: Scene;
 }
 
 /**
@@ -68,6 +73,17 @@ export async function generatePair(
     const tp = performance.now();
     const cams = sampleCameraPair(room.composed, intrinsics, rng);
     const tc = performance.now();
+    // A cheap look at 1/256 of the pixels first: a pair that clearly fails costs no full map.
+    const probe = computeCorrespondences(room.composed.bvh, cams.camA, cams.camB, {
+      seed: deriveSeed(pairSeed, attempt, 3),
+      fraction: 1 / 256,
+      tolerance: config.tolerance,
+    });
+    if (correspondenceStats(probe).matchFraction < config.minMatchFraction / 2) {
+      correspondencesMs += performance.now() - tc;
+      posesMs += tc - tp;
+      continue;
+    }
     const map = computeCorrespondences(room.composed.bvh, cams.camA, cams.camB, {
       seed: deriveSeed(pairSeed, attempt, 1),
       tolerance: config.tolerance,
@@ -78,7 +94,13 @@ export async function generatePair(
     if (!best || stats.matchFraction > best.stats.matchFraction) best = { cams, map, stats, attempt };
     if (stats.matchFraction >= config.minMatchFraction) break;
   }
-  const { cams, map, stats, attempt } = best!;
+  if (!best) {
+    throw new SceneGenError(
+      'NO_POSE',
+      `generatePair: room ${room.composed.roomId}: no camera pair of ${config.maxAttempts} sees a common part of the scene`,
+    );
+  }
+  const { cams, map, stats, attempt } = best;
 
   const tl = performance.now();
   const { composed } = room;
@@ -87,11 +109,13 @@ export async function generatePair(
     composed.roomBounds,
     composed.floorY,
   );
-  const scene = buildThreeScene(
+  room.scene ??= buildThreeScene(
     { roomId: composed.roomId, objects: composed.objects, lighting, floorY: composed.floorY },
     room.assets,
     cache,
   );
+  setSceneLighting(room.scene, lighting);
+  const scene = room.scene;
   const layers = { depth: config.depth, instances: config.instances };
   const tr = performance.now();
   const [viewA, viewB] = await Promise.all([

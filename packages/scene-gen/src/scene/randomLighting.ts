@@ -9,13 +9,15 @@ function whiteTint(rng: Rng): [number, number, number] {
 }
 
 /**
- * Random lighting of one view pair (both views share it): a hemisphere term, one or two directional
- * lights from above, and up to two point lights under the ceiling. Intensities in three.js's physical
- * units (a directional light of intensity pi makes a facing white matte surface white).
+ * Random lighting of one view pair (both views share it): a hemisphere term, two directional lights
+ * from above and two point lights under the ceiling. The second directional light and each point
+ * light are off (intensity 0) half of the time: a fixed set of lights keeps one shader variant and lets
+ * the renderer update lights in place between pairs. Intensities in three.js's physical units (a
+ * directional light of intensity pi makes a facing white matte surface white).
  */
 export function randomLighting(rng: Rng, roomBounds: Box3Data, floorY: number): Lighting {
   const { min, max } = roomBounds;
-  const directional = Array.from({ length: 1 + rng.int(2) }, () => {
+  const directional = [0, 1].map((k) => {
     const azimuth = rng.uniform(0, 2 * Math.PI);
     const elevation = rng.uniform(0.5, 1.4); // radians above the horizon
     return {
@@ -25,17 +27,17 @@ export function randomLighting(rng: Rng, roomBounds: Box3Data, floorY: number): 
         -Math.cos(elevation) * Math.sin(azimuth),
       ] as [number, number, number],
       color: whiteTint(rng),
-      intensity: rng.uniform(0.8, 2.2),
+      intensity: k === 0 || rng.next() < 0.5 ? rng.uniform(0.8, 2.2) : 0,
     };
   });
-  const point = Array.from({ length: rng.int(3) }, () => ({
+  const point = [0, 1].map(() => ({
     position: [
       rng.uniform(min[0] + 0.3, max[0] - 0.3),
       Math.max(floorY + 1.5, max[1] - 0.3),
       rng.uniform(min[2] + 0.3, max[2] - 0.3),
     ] as [number, number, number],
     color: whiteTint(rng),
-    intensity: rng.uniform(2, 8),
+    intensity: rng.next() < 0.5 ? rng.uniform(2, 8) : 0,
   }));
   return {
     hemisphere: { sky: whiteTint(rng), ground: [0.45, 0.42, 0.4], intensity: rng.uniform(0.6, 1.4) },

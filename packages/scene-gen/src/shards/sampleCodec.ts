@@ -1,4 +1,5 @@
-import { decode as decodePng, encode as encodePng } from 'fast-png';
+import { decode as decodePng } from 'fast-png';
+import { PNG } from 'pngjs';
 import { SceneGenError } from '../errors.ts';
 import { decodeNpy, encodeNpy } from './npy.ts';
 import { SAMPLE_FILES } from './schema.ts';
@@ -10,8 +11,31 @@ export interface SampleFile {
   data: Uint8Array;
 }
 
-// Fast deflate: PNG size matters less than generator throughput, and level 6 costs 3x the time.
-const PNG_OPTIONS = { zlib: { level: 3 as const } };
+/**
+ * PNG encoding with pngjs (Node's native zlib: 2.4x faster than the pure-JS deflate of fast-png, which
+ * decodes), a fixed Sub filter and deflate level 3: throughput over the last percent of file size.
+ */
+function encodePng(
+  width: number,
+  height: number,
+  data: Uint8Array | Uint16Array,
+  channels: 1 | 3,
+): Uint8Array {
+  const colorType = channels === 3 ? 2 : 0;
+  const options = {
+    width,
+    height,
+    colorType,
+    inputColorType: colorType,
+    inputHasAlpha: false,
+    bitDepth: (data instanceof Uint16Array ? 16 : 8) as 8 | 16,
+    deflateLevel: 3,
+    filterType: 1,
+  } as const;
+  const png = new PNG(options);
+  png.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return PNG.sync.write(png, options);
+}
 
 /** The files of a sample, in the fixed order they are written to a shard (same order, same bytes). */
 export function encodeSample(sample: ViewPairSample): SampleFile[] {
@@ -19,8 +43,7 @@ export function encodeSample(sample: ViewPairSample): SampleFile[] {
   const { key, width: w, height: h } = meta;
   const k = sample.aIndex.length;
   const file = (suffix: string, data: Uint8Array): SampleFile => ({ name: `${key}.${suffix}`, data });
-  const rgb = (data: Uint8Array) =>
-    encodePng({ width: w, height: h, data, channels: 3, depth: 8 }, PNG_OPTIONS);
+  const rgb = (data: Uint8Array) => encodePng(w, h, data, 3);
   const files = [
     file(SAMPLE_FILES.meta, new TextEncoder().encode(JSON.stringify(meta))),
     file(SAMPLE_FILES.rgbA, rgb(sample.rgbA)),
@@ -34,8 +57,7 @@ export function encodeSample(sample: ViewPairSample): SampleFile[] {
     files.push(file(SAMPLE_FILES.depthB, encodeNpy(sample.depthB, [h, w])));
   }
   if (sample.instA && sample.instB) {
-    const inst = (data: Uint16Array) =>
-      encodePng({ width: w, height: h, data, channels: 1, depth: 16 }, PNG_OPTIONS);
+    const inst = (data: Uint16Array) => encodePng(w, h, data, 1);
     files.push(file(SAMPLE_FILES.instA, inst(sample.instA)));
     files.push(file(SAMPLE_FILES.instB, inst(sample.instB)));
   }
