@@ -1,0 +1,52 @@
+import { Command, Option } from 'commander';
+import { DEFAULT_VIEWER_PORT } from '../constants.ts';
+import { colourDescriptors } from '../viewer/DescriptorSource.ts';
+import { startViewer, type ViewerServer } from '../viewer/startViewer.ts';
+import { type CliIO, captureCommander, EXIT, intArg, runCli } from './cliUtils.ts';
+
+/**
+ * `pnpm view DATA [--port P] [--host H] [--descriptors rgb]`: starts the browser viewer of a dataset
+ * and prints its address. Resolves with the exit code and, when it started, the running server (the
+ * caller keeps the process alive and closes it on a signal); never exits the process.
+ */
+export async function runView(
+  argv: string[],
+  io: CliIO,
+): Promise<{ code: number; server: ViewerServer | null }> {
+  let server: ViewerServer | null = null;
+  const program = captureCommander(
+    new Command('view')
+      .description('Browse a dataset in the browser: both views, hover a pixel of A to see its match in B.')
+      .argument('<data>', 'dataset directory (the --out of gen-scenes)')
+      .option(
+        '--port <p>',
+        'port to listen on (0: any free port)',
+        intArg('--port', 0, 65535),
+        DEFAULT_VIEWER_PORT,
+      )
+      .option('--host <h>', 'interface to listen on (0.0.0.0 to serve the network)', '127.0.0.1')
+      .addOption(
+        new Option(
+          '--descriptors <source>',
+          'descriptors for the distance heatmap (rgb: pixel colour, a baseline)',
+        ).choices(['rgb']),
+      ),
+    io,
+  );
+  const code = await runCli(io, async () => {
+    program.parse(argv, { from: 'user' });
+    const [data] = program.processedArgs as [string];
+    const o = program.opts<{ port: number; host: string; descriptors?: 'rgb' }>();
+    server = await startViewer(data, {
+      port: o.port,
+      host: o.host,
+      descriptors: o.descriptors === 'rgb' ? colourDescriptors : null,
+      onLog: (line) => io.err(`${line}\n`),
+    });
+    io.out(
+      `viewer of ${server.index.dir} (${server.index.pairs.length} pairs) at ${server.url}  (Ctrl-C to stop)\n`,
+    );
+    return EXIT.ok;
+  });
+  return { code, server };
+}

@@ -1,0 +1,71 @@
+// @oxels/inspect: correspondence overlays, descriptor pictures, the browser viewer, CLI inspect / view.
+
+// pictures (pure: typed arrays in, RGB pictures out)
+export type { Rgb, RgbImage } from './pictures/RgbImage.ts';
+export {
+  blit,
+  createRgbImage,
+  fillRect,
+  getPixel,
+  setPixel,
+  upscaleNearest,
+  wrapRgb,
+} from './pictures/RgbImage.ts';
+export type { StrokeStyle } from './pictures/drawShapes.ts';
+export { drawCircle, drawDisc, drawLine, drawPlus } from './pictures/drawShapes.ts';
+export type { TextOptions } from './pictures/bitmapFont.ts';
+export { DEFAULT_TEXT_OPTIONS, drawText, FONT_CELL, textWidth } from './pictures/bitmapFont.ts';
+export { hslToRgb, positionColour, viridis } from './pictures/colourMaps.ts';
+export { spreadSample } from './pictures/spreadSample.ts';
+export type {
+  CorrespondenceOverlay,
+  OverlayLayout,
+  OverlayOptions,
+} from './pictures/drawCorrespondenceOverlay.ts';
+export {
+  DEFAULT_OVERLAY_OPTIONS,
+  drawCorrespondenceOverlay,
+  overlayLayout,
+} from './pictures/drawCorrespondenceOverlay.ts';
+export type { DescriptorMap } from './pictures/DescriptorMap.ts';
+export { descriptorAt, descriptorMap } from './pictures/DescriptorMap.ts';
+export type { SymmetricEigen } from './pictures/symmetricEigen.ts';
+export { symmetricEigen } from './pictures/symmetricEigen.ts';
+export type { PcaBasis, PcaOptions } from './pictures/pcaToRgb.ts';
+export { DEFAULT_PCA_OPTIONS, fitPca, pcaToRgb } from './pictures/pcaToRgb.ts';
+export type { SignMapsOptions } from './pictures/signMaps.ts';
+export { DEFAULT_SIGN_MAPS_OPTIONS, signMaps } from './pictures/signMaps.ts';
+export type { DescriptorNorm, DistanceHeatmap, DistanceHeatmapOptions } from './pictures/distanceHeatmap.ts';
+export { DEFAULT_DISTANCE_HEATMAP_OPTIONS, distanceHeatmap } from './pictures/distanceHeatmap.ts';
+export { encodeRgbPng } from './pictures/encodeRgbPng.ts';
+
+// files (the I/O edge: datasets by key, PNG files)
+export type { PairRef } from './io/DatasetIndex.ts';
+export { DatasetIndex } from './io/DatasetIndex.ts';
+export type { TarEntry } from './io/tarIndex.ts';
+export { readTarEntry, tarIndex } from './io/tarIndex.ts';
+export { writeRgbPng } from './io/writeRgbPng.ts';
+
+// errors and constants
+export { InspectError } from './errors.ts';
+export type { InspectErrorCode } from './errors.ts';
+export {
+  DEFAULT_INSPECT_COUNT,
+  DEFAULT_VIEWER_PORT,
+  LEGEND_COLOURS,
+  STATUS_MARKER_COLOURS,
+  STATUS_NAMES,
+} from './constants.ts';
+
+// command lines (bin/inspect.ts, bin/view.ts)
+export type { CliIO } from './cli/cliUtils.ts';
+export { runInspect } from './cli/runInspect.ts';
+export { runView } from './cli/runView.ts';
+
+// viewer (node:http server of the page in viewer/page/ and its JSON/PNG API)
+export type { ViewerOptions, ViewerServer } from './viewer/startViewer.ts';
+export { DEFAULT_VIEWER_OPTIONS, startViewer } from './viewer/startViewer.ts';
+export type { DescriptorSource } from './viewer/DescriptorSource.ts';
+export { colourDescriptors } from './viewer/DescriptorSource.ts';
+export type { ErrorPayload, PairListPayload, PairPayload } from './viewer/pairPayload.ts';
+export { pairPayload } from './viewer/pairPayload.ts';
