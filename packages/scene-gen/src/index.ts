@@ -48,6 +48,8 @@ export type { GenerateConfig, RunOptions } from './generate/GenerateConfig.ts';
 export { DEFAULT_GENERATE_CONFIG, validateGenerateConfig } from './generate/GenerateConfig.ts';
 export type { GenerateHooks, GenerateProgress, GenerateSummary } from './generate/generateDataset.ts';
 export { generateDataset } from './generate/generateDataset.ts';
+export type { LivePairsOptions } from './generate/livePairs.ts';
+export { livePairs } from './generate/livePairs.ts';
 export type { PairTimings } from './generate/generatePair.ts';
 export { deriveSeed } from './generate/seeds.ts';
 

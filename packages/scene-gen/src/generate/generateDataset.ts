@@ -1,11 +1,6 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import type { CorrespondenceStats } from '@oxels/raycast';
-import { startModuleProcess } from '@oxels/raycast/worker';
-import { ensureDefaultAssets } from '../assets/embedded/ensureDefaultAssets.ts';
-import { listSceneNNRooms, listShapeNetObjects } from '../assets/listAssets.ts';
 import { SceneGenError } from '../errors.ts';
 import {
   addCounts,
@@ -24,6 +19,8 @@ import { shardName } from '../shards/schema.ts';
 import { ShardWriter } from '../shards/ShardWriter.ts';
 import { type GenerateConfig, type RunOptions, validateGenerateConfig } from './GenerateConfig.ts';
 import type { PairTimings } from './generatePair.ts';
+import { PairWorkerPool } from './PairWorkerPool.ts';
+import { resolveAssets } from './resolveAssets.ts';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './pairWorker.ts';
 
 /** Progress of a run, after each pair. */
@@ -66,7 +63,7 @@ const GENERATOR = { name: '@oxels/scene-gen', version: packageVersion() };
  * Generates the dataset described by `config` into `run.out`: the shards s with
  * s % numShards === shardIndex, each holding `shardSize` consecutive pairs (pair i is pair i %
  * pairsPerRoom of room floor(i / pairsPerRoom)). Complete shards from an earlier run are kept
- * (resume); pairs are generated on `run.workers` worker threads and written in order, so the bytes do
+ * (resume); pairs are generated on `run.workers` worker processes and written in order, so the bytes do
  * not depend on the number of workers or machines.
  */
 export async function generateDataset(
@@ -83,25 +80,7 @@ export async function generateDataset(
     log(`removed ${stale} left by an interrupted run`);
   }
 
-  let announced = false;
-  const onProgress = (_done: number, total: number) => {
-    if (!announced)
-      log(`generating the embedded default assets into ${run.assetCache} (${total} assets, once)`);
-    announced = true;
-  };
-  const defaults =
-    config.scenenn && config.shapenet ? null : await ensureDefaultAssets(run.assetCache, { onProgress });
-  const scenenn = config.scenenn ?? defaults!.scenennDir;
-  const shapenet = config.shapenet ?? defaults!.shapenetDir;
-  const rooms = await listSceneNNRooms(scenenn);
-  if (rooms.length === 0)
-    throw new SceneGenError(
-      'MISSING_DIR',
-      `gen-scenes: ${scenenn} holds no SceneNN room (<id>/<id>.ply)`,
-      scenenn,
-    );
-  const objects = await listShapeNetObjects(shapenet, { onWarning: warn });
-  log(`${rooms.length} rooms in ${scenenn}, ${objects.length} objects in ${shapenet}`);
+  const { scenenn, shapenet, rooms, objects } = await resolveAssets(config, run.assetCache, log, warn);
 
   const total = config.rooms * config.pairsPerRoom;
   const shardCount = Math.ceil(total / config.shardSize);
@@ -126,14 +105,7 @@ export async function generateDataset(
     const jobs = todo.flatMap((s) => shardJobs(s, config, total));
     const workerCount = Math.min(run.workers, jobs.length);
     const setup: WorkerSetup = { config: { ...config, scenenn, shapenet }, rooms, objects, renderer: {} };
-    const workers = Array.from({ length: workerCount }, () => {
-      // Dawn reads EGL_PLATFORM when it loads (surfaceless EGL: no X server needed).
-      const env = { EGL_PLATFORM: 'surfaceless', ...process.env };
-      const child = startModuleProcess(new URL('./pairWorker.ts', import.meta.url), env);
-      forwardOutput(child, log);
-      child.send(setup);
-      return child;
-    });
+    const pool = PairWorkerPool.start(setup, workerCount, log);
     log(`generating ${pairsTodo} pairs in ${todo.length} shards on ${workerCount} worker processes`);
     const pending = new Map<number, WorkerReply & { kind: 'sample' }>();
     let nextShard = 0;
@@ -172,7 +144,7 @@ export async function generateDataset(
     };
 
     try {
-      await runJobs(workers, jobs, async (reply) => {
+      await pool.run(jobs, async (reply) => {
         if (reply.kind === 'warning') warn(reply.message);
         if (reply.kind !== 'sample') return;
         pending.set(reply.index, reply);
@@ -195,7 +167,7 @@ export async function generateDataset(
       await (writer as ShardWriter | null)?.abort();
       throw err;
     } finally {
-      await Promise.all(workers.map((w) => stopWorker(w)));
+      await pool.stop();
     }
   }
 
@@ -243,77 +215,6 @@ function shardJobs(s: number, config: GenerateConfig, total: number): WorkerRequ
     i += p1 - p0;
   }
   return jobs;
-}
-
-/** Feeds jobs to workers as they free up; rejects on the first worker error. */
-function runJobs(
-  workers: ChildProcess[],
-  jobs: WorkerRequest[],
-  onReply: (reply: WorkerReply) => Promise<void>,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let next = 0;
-    let busy = 0;
-    let failed = false;
-    // Replies are handled one at a time, in arrival order (the writer is not re-entrant).
-    let chain = Promise.resolve();
-    const give = (w: ChildProcess) => {
-      if (next < jobs.length) {
-        busy++;
-        w.send(jobs[next++]);
-      } else if (busy === 0) chain.then(resolve, reject);
-    };
-    const fail = (err: Error) => {
-      if (!failed) reject(err);
-      failed = true;
-    };
-    for (const w of workers) {
-      w.on('message', (reply: WorkerReply) => {
-        chain = chain.then(() => onReply(reply)).catch(fail);
-        if (reply.kind === 'error')
-          fail(new SceneGenError('RENDER_FAILED', `gen-scenes worker: ${reply.message}`));
-        if (reply.kind === 'done') {
-          busy--;
-          give(w);
-        }
-      });
-      w.on('error', (err) =>
-        fail(new SceneGenError('RENDER_FAILED', `gen-scenes worker failed: ${err.message}`)),
-      );
-      w.on('exit', (code, signal) => {
-        if (busy > 0 || next < jobs.length) {
-          const why = `exit code ${code}, signal ${signal}`;
-          fail(new SceneGenError('RENDER_FAILED', `gen-scenes worker process ${w.pid} died (${why})`));
-        }
-      });
-      give(w);
-    }
-  });
-}
-
-function stopWorker(w: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (w.exitCode !== null || w.signalCode !== null) return resolve();
-    const timer = setTimeout(() => w.kill('SIGKILL'), 5000);
-    w.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    w.send('stop');
-  });
-}
-
-// Dawn's notes on every start (no Vulkan loader on a CPU machine, limits clamped for GLES): not news.
-const DAWN_NOISE = /artificially reduced|Couldn't load Vulkan|BackendVk\.cpp|^\s*$/;
-
-/** Passes a worker's own output lines on to `log`, without Dawn's start-up notes. */
-function forwardOutput(child: ChildProcess, log: (message: string) => void): void {
-  for (const stream of [child.stdout, child.stderr]) {
-    if (!stream) continue;
-    createInterface({ input: stream }).on('line', (line) => {
-      if (!DAWN_NOISE.test(line)) log(`worker ${child.pid}: ${line}`);
-    });
-  }
 }
 
 /** One pair's statuses as manifest counts. */
