@@ -3,8 +3,9 @@
  * - BAD_ARGUMENT: a caller passed an invalid value (shape, range, option).
  * - BAD_DATA: a file or dataset exists but its content is malformed (truncated, wrong magic, mismatched counts).
  * - NOT_FOUND: a file or directory that was asked for does not exist or holds nothing usable.
+ * - BACKEND_UNAVAILABLE: the requested tensor backend cannot run here (package missing, no GPU, init failed).
  */
-export type TrainerErrorCode = 'BAD_ARGUMENT' | 'BAD_DATA' | 'NOT_FOUND';
+export type TrainerErrorCode = 'BAD_ARGUMENT' | 'BAD_DATA' | 'NOT_FOUND' | 'BACKEND_UNAVAILABLE';
 
 /** The one error class of @oxels/trainer: a code a caller can switch on, and the file path when there is one. */
 export class TrainerError extends Error {

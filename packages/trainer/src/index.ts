@@ -4,6 +4,49 @@
 export type { TrainerErrorCode } from './errors.ts';
 export { TrainerError } from './errors.ts';
 
+// constants: backend names, U-Net configurations, loss and optimiser options
+export type {
+  AdamWOptions,
+  BackendName,
+  LossNorm,
+  OneCycleOptions,
+  OxelLossOptions,
+  UNetConfig,
+} from './constants.ts';
+export {
+  BACKEND_NAMES,
+  DEFAULT_ADAMW_OPTIONS,
+  DEFAULT_CLIP_NORM,
+  DEFAULT_ONE_CYCLE_OPTIONS,
+  DEFAULT_OXEL_LOSS_OPTIONS,
+  LOSS_NORMS,
+  UNET_2D_CONFIG,
+  UNET_3D_CONFIG,
+} from './constants.ts';
+
+// backend: tfjs backend selection (tensorflow / webgpu / wasm / cpu)
+export type { BackendInfo, InitBackendOptions } from './backend/initBackend.ts';
+export { DEFAULT_INIT_BACKEND_OPTIONS, initBackend } from './backend/initBackend.ts';
+
+// model: the paper's U-Net
+export type { UNetForwardOptions, WeightArray } from './model/UNet.ts';
+export { DEFAULT_UNET_FORWARD_OPTIONS, UNet } from './model/UNet.ts';
+export type { ParameterSpec } from './model/unetParameters.ts';
+export { unetParameterCount, unetParameters } from './model/unetParameters.ts';
+export { hwioToOihw, oihwToHwio } from './model/weightLayout.ts';
+
+// losses: the paper's stable single-pixel contrastive loss
+export type { OxelLossInputs, OxelLossTerms } from './losses/oxelLoss.ts';
+export { descriptorDistance, oxelLoss, oxelLossOnSamples } from './losses/oxelLoss.ts';
+
+// train: optimiser, schedule, clipping, one step
+export type { AdamWState } from './train/AdamW.ts';
+export { AdamW } from './train/AdamW.ts';
+export { clipByGlobalNorm } from './train/clipByGlobalNorm.ts';
+export { oneCycleRate } from './train/oneCycleRate.ts';
+export type { LossAndGradients, TrainBatch, TrainStepOptions, TrainStepResult } from './train/trainStep.ts';
+export { DEFAULT_TRAIN_STEP_OPTIONS, lossAndGradients, trainStep } from './train/trainStep.ts';
+
 // 2D warp mode: homographies, warping, pixel mapping, correspondences, photometric jitter
 export type { Mat3, Point2 } from './warp2d/homography.ts';
 export { applyHomography, compose3, identity3, invert3, multiply3 } from './warp2d/homography.ts';
@@ -58,3 +101,13 @@ export { parseIdx, readIdx } from './data2d/readIdx.ts';
 export { resizeBilinear } from './data2d/resizeBilinear.ts';
 export type { PairBatch, PairBatchOptions } from './data2d/samplePairBatch.ts';
 export { DEFAULT_PAIR_BATCH_OPTIONS, samplePairBatch } from './data2d/samplePairBatch.ts';
+
+// 3D data: view pairs from shards or the live generator -> loss samples -> batches
+export type { LossBatch } from './data3d/LossBatch.ts';
+export type { ViewPairExample, ViewPairSampleOptions } from './data3d/sampleViewPair.ts';
+export { DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, sampleViewPair } from './data3d/sampleViewPair.ts';
+export { batchExamples } from './data3d/batchExamples.ts';
+export type { ShuffleOptions } from './data3d/shuffledSamples.ts';
+export { DEFAULT_SHUFFLE_OPTIONS, shuffledSamples } from './data3d/shuffledSamples.ts';
+export type { BatchSourceSpec, PairSource } from './data3d/BatchStream.ts';
+export { BatchStream } from './data3d/BatchStream.ts';

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { oneCycleRate } from './oneCycleRate.ts';
+
+describe('oneCycleRate', () => {
+  const o = { peakRate: 1e-3, warmupFraction: 0.05, initialFraction: 0.04, finalFraction: 0 };
+
+  it('warms up linearly over the first 5% of steps, then anneals by a cosine to the final rate', () => {
+    // 200 steps: warm-up 10 steps, then 189 steps of cosine from step 10 to step 199.
+    expect(oneCycleRate(0, 200, o)).toBeCloseTo(4e-5, 12);
+    expect(oneCycleRate(5, 200, o)).toBeCloseTo(4e-5 + 0.5 * (1e-3 - 4e-5), 12);
+    expect(oneCycleRate(10, 200, o)).toBeCloseTo(1e-3, 12);
+    expect(oneCycleRate(10 + 189 / 2, 200, o)).toBeCloseTo(5e-4, 12);
+    expect(oneCycleRate(199, 200, o)).toBeCloseTo(0, 12);
+    expect(oneCycleRate(500, 200, o)).toBeCloseTo(0, 12);
+  });
+
+  it('is monotone: up during warm-up, down afterwards', () => {
+    const rates = Array.from({ length: 100 }, (_, t) => oneCycleRate(t, 100, o));
+    for (let t = 1; t <= 5; t++) expect(rates[t]).toBeGreaterThan(rates[t - 1]);
+    for (let t = 6; t < 100; t++) expect(rates[t]).toBeLessThan(rates[t - 1]);
+  });
+
+  it('handles a one-step run and rejects bad arguments', () => {
+    expect(oneCycleRate(0, 1, o)).toBeCloseTo(1e-3, 12);
+    expect(() => oneCycleRate(0, 0, o)).toThrow(/totalSteps >= 1/);
+    expect(() => oneCycleRate(0, 10, { warmupFraction: 1 })).toThrow(/warmupFraction/);
+  });
+});

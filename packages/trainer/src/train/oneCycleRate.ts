@@ -1,0 +1,34 @@
+import { DEFAULT_ONE_CYCLE_OPTIONS, type OneCycleOptions } from '../constants.ts';
+import { assert } from '../errors.ts';
+
+/**
+ * Learning rate of a one-cycle schedule (Smith & Topin 2019) at `step` of `totalSteps`: linear
+ * warm-up from `initialFraction * peakRate` to `peakRate` over the first round(warmupFraction *
+ * totalSteps) steps, then cosine annealing down to `finalFraction * peakRate` at the last step.
+ * @param step 0-based; steps past the end keep the final rate
+ */
+export function oneCycleRate(
+  step: number,
+  totalSteps: number,
+  options: Partial<OneCycleOptions> = {},
+): number {
+  const { peakRate, warmupFraction, initialFraction, finalFraction } = {
+    ...DEFAULT_ONE_CYCLE_OPTIONS,
+    ...options,
+  };
+  assert(
+    Number.isInteger(totalSteps) && totalSteps >= 1 && step >= 0,
+    'BAD_ARGUMENT',
+    () => `oneCycleRate: need totalSteps >= 1 and step >= 0 (got step ${step} of ${totalSteps})`,
+  );
+  assert(
+    warmupFraction >= 0 && warmupFraction < 1,
+    'BAD_ARGUMENT',
+    () => `oneCycleRate: warmupFraction must lie in [0, 1) (got ${warmupFraction})`,
+  );
+  const warmup = Math.round(warmupFraction * totalSteps);
+  if (step < warmup) return peakRate * (initialFraction + ((1 - initialFraction) * step) / warmup);
+  const decaySteps = totalSteps - 1 - warmup;
+  const progress = decaySteps <= 0 ? 0 : Math.min(1, (step - warmup) / decaySteps);
+  return peakRate * (finalFraction + ((1 - finalFraction) * (1 + Math.cos(Math.PI * progress))) / 2);
+}

@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DEFAULT_CLIP_NORM, DEFAULT_OXEL_LOSS_OPTIONS, type OxelLossOptions } from '../constants.ts';
+import { assert } from '../errors.ts';
+import type { UNet } from '../model/UNet.ts';
+import { oxelLoss } from '../losses/oxelLoss.ts';
+import type { AdamW } from './AdamW.ts';
+import { clipByGlobalNorm } from './clipByGlobalNorm.ts';
+
+/**
+ * One training batch: B image pairs with their sampled pixels (see `OxelLossInputs` for the index
+ * and mask conventions). Owned by the caller; `trainStep` does not dispose it.
+ */
+export interface TrainBatch {
+  /** float32 [B, H, W, inChannels], values as the model expects them (e.g. RGB in [0, 1]). */
+  view1: tf.Tensor4D;
+  /** float32 [B, H, W, inChannels]. */
+  view2: tf.Tensor4D;
+  /** int32 [B, N] flat pixel indices y * W + x in view 1. */
+  idx1: tf.Tensor2D;
+  /** int32 [B, N] partner pixels in view 2. */
+  idx2: tf.Tensor2D;
+  /** float32 [B, N] 1 = known correspondence, 0 = random partner. */
+  isPositive: tf.Tensor2D;
+  /** float32 [B, H, W] validity of view 1 (default all valid). */
+  mask1?: tf.Tensor3D;
+  /** float32 [B, H, W] validity of view 2. */
+  mask2?: tf.Tensor3D;
+}
+
+/** Options of `trainStep`. */
+export interface TrainStepOptions {
+  loss: Partial<OxelLossOptions>;
+  /** Global gradient-norm limit; 0 = no clipping. */
+  clipNorm: number;
+  /** Seed of this step's dropout masks; give every step its own. */
+  seed: number;
+}
+
+export const DEFAULT_TRAIN_STEP_OPTIONS: Readonly<TrainStepOptions> = Object.freeze({
+  loss: DEFAULT_OXEL_LOSS_OPTIONS,
+  clipNorm: DEFAULT_CLIP_NORM,
+  seed: 0,
+});
+
+/** What one step measured (before the update): the loss, its two terms and the gradient norm before clipping. */
+export interface TrainStepResult {
+  loss: number;
+  within: number;
+  between: number;
+  gradNorm: number;
+}
+
+/** Loss terms (scalars) and the gradient of `loss` for every model parameter; the caller disposes all. */
+export interface LossAndGradients {
+  loss: tf.Scalar;
+  within: tf.Scalar;
+  between: tf.Scalar;
+  /** By parameter name, as `UNet.parameters`. */
+  grads: Map<string, tf.Tensor>;
+}
+
+/**
+ * Forward and backward pass of one batch: both views through the model as one batch of 2B images
+ * (training mode, dropout seeded by `seed`) and the oxel loss. Changes no weights.
+ */
+export function lossAndGradients(
+  model: UNet,
+  batch: TrainBatch,
+  options: Partial<Omit<TrainStepOptions, 'clipNorm'>> = {},
+): LossAndGradients {
+  const { loss: lossOptions, seed } = { ...DEFAULT_TRAIN_STEP_OPTIONS, ...options };
+  const { view1, view2 } = batch;
+  assert(
+    view1.rank === 4 && view1.shape.every((d, i) => d === view2.shape[i]),
+    'BAD_ARGUMENT',
+    () =>
+      `trainStep: view1 and view2 must have the same shape [B, H, W, C] (got [${view1.shape}] and [${view2.shape}])`,
+  );
+  const b = view1.shape[0];
+  const names = [...model.parameters.keys()];
+  const vars = [...model.parameters.values()];
+  const kept: tf.Scalar[] = [];
+  const { value, grads } = tf.variableGrads(() => {
+    const out = model.forward(tf.concat([view1, view2], 0), { training: true, seed });
+    const [o1, o2] = tf.split(out, [b, b], 0) as [tf.Tensor4D, tf.Tensor4D];
+    const terms = oxelLoss({ ...batch, o1, o2 }, lossOptions);
+    kept.push(tf.keep(terms.within), tf.keep(terms.between));
+    return terms.loss;
+  }, vars);
+  return {
+    loss: value,
+    within: kept[0],
+    between: kept[1],
+    grads: new Map(names.map((name, i) => [name, grads[vars[i].name]])),
+  };
+}
+
+/**
+ * One optimisation step: `lossAndGradients`, global-norm clipping, and an AdamW update at
+ * `optimizer.learningRate`. Creates no lasting tensors: `tf.memory().numTensors` is the same before
+ * and after. Reads the device once, at the end, for the four numbers it returns.
+ */
+export function trainStep(
+  model: UNet,
+  optimizer: AdamW,
+  batch: TrainBatch,
+  options: Partial<TrainStepOptions> = {},
+): TrainStepResult {
+  const opts = { ...DEFAULT_TRAIN_STEP_OPTIONS, ...options };
+  const { loss, within, between, grads } = lossAndGradients(model, batch, opts);
+  const clipped = clipByGlobalNorm(grads, opts.clipNorm);
+  optimizer.applyGradients(clipped.grads);
+  const numbers = tf.tidy(() => tf.stack([loss, within, between, clipped.norm]).dataSync());
+  tf.dispose([loss, within, between, clipped.norm, ...grads.values(), ...clipped.grads.values()]);
+  return { loss: numbers[0], within: numbers[1], between: numbers[2], gradNorm: numbers[3] };
+}
