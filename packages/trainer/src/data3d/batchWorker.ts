@@ -1,0 +1,76 @@
+// Worker thread of BatchStream: reads (or generates) view pairs, samples them and sends LossBatches,
+// one per credit the main thread grants, so that decoding overlaps training and memory stays bounded.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createRng } from '@oxels/raycast';
+import { livePairs, type ViewPairSample } from '@oxels/scene-gen';
+import { batchExamples } from './batchExamples.ts';
+import type { BatchSourceSpec } from './BatchStream.ts';
+import { sampleViewPair } from './sampleViewPair.ts';
+import { shuffledSamples } from './shuffledSamples.ts';
+
+const spec = (workerData as { data: BatchSourceSpec }).data;
+let credits = 0;
+let wake: (() => void) | null = null;
+let stopping = false;
+let finished = false;
+
+parentPort!.on('message', (message: 'credit' | 'stop') => {
+  if (message === 'stop') stopping = true;
+  else credits++;
+  // After an error the producer is gone: nothing else will end the thread.
+  if (stopping && finished) process.exit(0);
+  wake?.();
+});
+
+async function waitForCredit(): Promise<boolean> {
+  while (credits === 0 && !stopping) await new Promise<void>((resolve) => (wake = resolve));
+  credits--;
+  return !stopping;
+}
+
+async function main(): Promise<void> {
+  const rng = createRng(spec.seed);
+  const samples: AsyncGenerator<ViewPairSample> =
+    spec.source.kind === 'shards'
+      ? shuffledSamples(spec.source.dir, rng, spec.shuffle)
+      : livePairs(spec.source.config, spec.source.options, {
+          onLog: (m) => parentPort!.postMessage({ kind: 'log', message: m }),
+          onWarning: (m) => parentPort!.postMessage({ kind: 'log', message: `warning: ${m}` }),
+        });
+  let produced = 0;
+  try {
+    while (await waitForCredit()) {
+      const examples = [];
+      for (let i = 0; i < spec.batchSize; i++) {
+        const next = await samples.next();
+        if (next.done) {
+          parentPort!.postMessage({ kind: 'end' });
+          return;
+        }
+        examples.push(sampleViewPair(next.value, rng, spec.sampling));
+      }
+      const batch = batchExamples(examples);
+      produced++;
+      // Batches skipped on resume are drawn (same random stream) but not sent.
+      if (produced <= spec.skip) {
+        credits++;
+        continue;
+      }
+      const transfer = [batch.view1, batch.view2, batch.idx1, batch.idx2, batch.isPositive].map(
+        (a) => a.buffer as ArrayBuffer,
+      );
+      parentPort!.postMessage({ kind: 'batch', batch }, transfer);
+    }
+  } finally {
+    await samples.return(undefined);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    finished = true;
+    parentPort!.postMessage({ kind: 'error', message: err.message });
+    if (stopping) process.exit(1);
+  },
+);

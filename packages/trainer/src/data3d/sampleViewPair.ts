@@ -1,0 +1,114 @@
+import { CorrespondenceStatus, type Rng } from '@oxels/raycast';
+import type { ViewPairSample } from '@oxels/scene-gen';
+import { assert } from '../errors.ts';
+
+/** How a view pair becomes training samples. */
+export interface ViewPairSampleOptions {
+  /** N: sampled view-1 pixels per pair. */
+  samples: number;
+  /** Fraction of the N samples that are positives (known matches), when enough matches exist. */
+  positiveFraction: number;
+  /** Train on a random crop [width, height] cut at the same place in both views; null = whole view. */
+  crop: [number, number] | null;
+}
+
+export const DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS: ViewPairSampleOptions = {
+  samples: 1024,
+  positiveFraction: 1 / 8,
+  crop: null,
+};
+
+/** One pair's share of a LossBatch (B = 1). */
+export interface ViewPairExample {
+  width: number;
+  height: number;
+  /** [H, W, 3] float32 in [0, 1]. */
+  view1: Float32Array;
+  view2: Float32Array;
+  /** [N] int32, [N] int32, [N] uint8: as in LossBatch. */
+  idx1: Int32Array;
+  idx2: Int32Array;
+  isPositive: Uint8Array;
+}
+
+/**
+ * Turns a generated view pair into loss samples: a crop window (the same in both views) when asked,
+ * positives drawn from the pair's MATCH entries whose A pixel and B pixel (floor of the stored
+ * subpixel position) both fall inside it, and negatives pairing a random view-1 pixel with a random
+ * view-2 pixel. Matches leaving the crop are dropped. Pure given `rng`.
+ */
+export function sampleViewPair(
+  sample: ViewPairSample,
+  rng: Rng,
+  options: Partial<ViewPairSampleOptions> = {},
+): ViewPairExample {
+  const o = { ...DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, ...options };
+  const { width: W, height: H } = sample.meta;
+  const [cw, ch] = o.crop ?? [W, H];
+  assert(
+    cw >= 1 && ch >= 1 && cw <= W && ch <= H,
+    'BAD_ARGUMENT',
+    () => `sampleViewPair: crop ${cw}x${ch} does not fit in ${sample.meta.key}'s ${W}x${H} views`,
+  );
+  const x0 = rng.int(W - cw + 1);
+  const y0 = rng.int(H - ch + 1);
+  const inside = (x: number, y: number) => x >= x0 && x < x0 + cw && y >= y0 && y < y0 + ch;
+
+  const candidates: number[] = [];
+  for (let k = 0; k < sample.status.length; k++) {
+    if (sample.status[k] !== CorrespondenceStatus.MATCH) continue;
+    const a = sample.aIndex[k];
+    if (
+      inside(a % W, Math.floor(a / W)) &&
+      inside(Math.floor(sample.bXY[2 * k]), Math.floor(sample.bXY[2 * k + 1]))
+    ) {
+      candidates.push(k);
+    }
+  }
+  const n = o.samples;
+  const positives = Math.min(candidates.length, Math.round(n * o.positiveFraction));
+  const idx1 = new Int32Array(n);
+  const idx2 = new Int32Array(n);
+  const isPositive = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (i < positives) {
+      // Partial Fisher-Yates over the candidates: distinct matches.
+      const j = i + rng.int(candidates.length - i);
+      [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
+      const k = candidates[i];
+      const a = sample.aIndex[k];
+      idx1[i] = (Math.floor(a / W) - y0) * cw + ((a % W) - x0);
+      idx2[i] = (Math.floor(sample.bXY[2 * k + 1]) - y0) * cw + (Math.floor(sample.bXY[2 * k]) - x0);
+      isPositive[i] = 1;
+    } else {
+      idx1[i] = rng.int(cw * ch);
+      idx2[i] = rng.int(cw * ch);
+    }
+  }
+  return {
+    width: cw,
+    height: ch,
+    view1: cropToFloat(sample.rgbA, W, x0, y0, cw, ch),
+    view2: cropToFloat(sample.rgbB, W, x0, y0, cw, ch),
+    idx1,
+    idx2,
+    isPositive,
+  };
+}
+
+/** The crop of an RGB8 image as float32 in [0, 1]. */
+function cropToFloat(
+  rgb: Uint8Array,
+  W: number,
+  x0: number,
+  y0: number,
+  cw: number,
+  ch: number,
+): Float32Array {
+  const out = new Float32Array(cw * ch * 3);
+  for (let y = 0; y < ch; y++) {
+    const src = ((y0 + y) * W + x0) * 3;
+    for (let i = 0; i < cw * 3; i++) out[y * cw * 3 + i] = rgb[src + i] / 255;
+  }
+  return out;
+}
