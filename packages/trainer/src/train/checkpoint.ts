@@ -1,0 +1,145 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TrainerError } from '../errors.ts';
+import type { UNet, WeightArray } from '../model/UNet.ts';
+import { hwioToOihw } from '../model/weightLayout.ts';
+import type { AdamW, AdamWState } from './AdamW.ts';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
+
+/** `RUN/checkpoints/latest.json`: which checkpoint a resume starts from. */
+interface LatestPointer {
+  step: number;
+  dir: string;
+}
+
+/** What a checkpoint restores. */
+export interface Checkpoint {
+  /** Training steps completed. */
+  step: number;
+  /** Model weights in tfjs layout, by state_dict key. */
+  weights: Map<string, WeightArray>;
+  optimizer: AdamWState;
+}
+
+const checkpointDir = (runDir: string, step: number) =>
+  join(runDir, 'checkpoints', `step-${String(step).padStart(7, '0')}`);
+
+/**
+ * Saves model and optimiser after `step` steps into RUN/checkpoints/step-NNNNNNN/:
+ * - model.json + weights.bin: the weights in TensorFlow.js's format (a weightsManifest; tfjs layout);
+ * - model.safetensors: the weights for PyTorch (`load_state_dict(safetensors.torch.load_file(...))`
+ *   on the reference U-Net: state_dict keys, conv kernels as [Cout, Cin, kh, kw]);
+ * - optimizer.safetensors: AdamW moments (tfjs layout), its step count in the metadata.
+ * Written to a temporary directory and renamed, then latest.json is replaced atomically: a kill at
+ * any moment leaves the previous checkpoint intact. Keeps the last `keep` checkpoints.
+ */
+export function saveCheckpoint(
+  runDir: string,
+  step: number,
+  model: UNet,
+  optimizer: AdamW,
+  keep = 3,
+): string {
+  const dir = checkpointDir(runDir, step);
+  const tmp = `${dir}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const weights = model.getWeights();
+
+  const specs = [...weights].map(([name, w]) => ({ name, shape: w.shape, dtype: 'float32' }));
+  const total = [...weights.values()].reduce((n, w) => n + w.data.length, 0);
+  const bin = new Float32Array(total);
+  let at = 0;
+  for (const w of weights.values()) {
+    bin.set(w.data, at);
+    at += w.data.length;
+  }
+  writeFileSync(join(tmp, 'weights.bin'), new Uint8Array(bin.buffer));
+  const modelJson = {
+    format: 'oxels-unet',
+    generatedBy: '@oxels/trainer',
+    config: model.config,
+    weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
+  };
+  writeFileSync(join(tmp, 'model.json'), `${JSON.stringify(modelJson, null, 2)}\n`);
+
+  const torch = new Map([...weights].map(([name, w]) => [name, hwioToOihw(w)]));
+  writeFileSync(
+    join(tmp, 'model.safetensors'),
+    encodeSafetensors(torch, { format: 'pt', config: JSON.stringify(model.config) }),
+  );
+
+  const state = optimizer.getState();
+  const moments = new Map<string, WeightArray>();
+  for (const [name, m] of state.m) moments.set(`m.${name}`, m);
+  for (const [name, v] of state.v) moments.set(`v.${name}`, v);
+  writeFileSync(
+    join(tmp, 'optimizer.safetensors'),
+    encodeSafetensors(moments, { adamw_step: String(state.step) }),
+  );
+
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  const pointer: LatestPointer = { step, dir: dir.slice(dir.lastIndexOf('/') + 1) };
+  const latest = join(runDir, 'checkpoints', 'latest.json');
+  writeFileSync(`${latest}.tmp`, `${JSON.stringify(pointer)}\n`);
+  renameSync(`${latest}.tmp`, latest);
+  pruneCheckpoints(runDir, step, keep);
+  return dir;
+}
+
+/** The latest checkpoint of a run, or null when it has none. Throws TrainerError naming a damaged file. */
+export function loadLatestCheckpoint(runDir: string): Checkpoint | null {
+  const latest = join(runDir, 'checkpoints', 'latest.json');
+  if (!existsSync(latest)) return null;
+  const pointer = JSON.parse(readFileSync(latest, 'utf8')) as LatestPointer;
+  const dir = join(runDir, 'checkpoints', pointer.dir);
+  const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
+    weightsManifest: { paths: string[]; weights: { name: string; shape: number[] }[] }[];
+  };
+  const weights = readTfjsWeights(dir, manifest.weightsManifest[0]);
+  const { tensors, metadata } = decodeSafetensors(
+    readFileSync(join(dir, 'optimizer.safetensors')),
+    join(dir, 'optimizer.safetensors'),
+  );
+  const m = new Map<string, WeightArray>();
+  const v = new Map<string, WeightArray>();
+  for (const [key, t] of tensors) (key.startsWith('m.') ? m : v).set(key.slice(2), t);
+  return { step: pointer.step, weights, optimizer: { step: Number(metadata.adamw_step), m, v } };
+}
+
+/** Reads weights saved in TensorFlow.js's format (model.json's weightsManifest + .bin). */
+export function readTfjsWeights(
+  dir: string,
+  group: { paths: string[]; weights: { name: string; shape: number[] }[] },
+): Map<string, WeightArray> {
+  const path = join(dir, group.paths[0]);
+  const bytes = readFileSync(path);
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const out = new Map<string, WeightArray>();
+  let at = 0;
+  for (const { name, shape } of group.weights) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (at + n > all.length) {
+      throw new TrainerError(
+        'BAD_DATA',
+        `readTfjsWeights: ${path} is too short for ${name} (truncated?)`,
+        path,
+      );
+    }
+    out.set(name, { shape, data: all.slice(at, at + n) });
+    at += n;
+  }
+  return out;
+}
+
+function pruneCheckpoints(runDir: string, step: number, keep: number): void {
+  const dir = join(runDir, 'checkpoints');
+  const steps = readdirSync(dir)
+    .map((name) => /^step-(\d{7})$/.exec(name))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .filter((s) => s <= step)
+    .sort((a, b) => b - a);
+  for (const s of steps.slice(keep)) rmSync(checkpointDir(runDir, s), { recursive: true, force: true });
+}

@@ -1,0 +1,67 @@
+import { createRng } from '@oxels/raycast';
+import { deriveSeed } from '@oxels/scene-gen';
+import { loadColoredMnist } from '../data2d/coloredMnist.ts';
+import type { ImageSet } from '../data2d/ImageSet.ts';
+import { loadImageFolder } from '../data2d/imageFolder.ts';
+import { samplePairBatch } from '../data2d/samplePairBatch.ts';
+import { BatchStream } from '../data3d/BatchStream.ts';
+import type { LossBatch } from '../data3d/LossBatch.ts';
+import type { TrainConfig } from './TrainConfig.ts';
+
+/** Batches for the training loop, by step. */
+export interface BatchSource {
+  next(step: number): Promise<LossBatch | undefined>;
+  close(): Promise<void>;
+}
+
+/**
+ * The batches of a run from `startStep` on. 3D sources (shards, live generator) stream from a worker
+ * thread and skip the batches of steps already done; 2D sources draw the batch of step s from a seed
+ * derived from (seed, s), so resuming costs nothing.
+ */
+export async function openBatchSource(
+  config: TrainConfig,
+  startStep: number,
+  log: (message: string) => void,
+): Promise<BatchSource> {
+  const { source } = config;
+  const sampling = { samples: config.samples, positiveFraction: config.positiveFraction };
+  if (source.kind === 'shards' || source.kind === 'live') {
+    const stream = BatchStream.start(
+      {
+        source:
+          source.kind === 'shards'
+            ? source
+            : {
+                kind: 'live',
+                config: source.generate,
+                options: {
+                  workers: source.workers,
+                  assetCache: source.assetCache,
+                  prefetch: 2 * config.batchSize,
+                },
+              },
+        seed: config.seed,
+        batchSize: config.batchSize,
+        sampling: { ...sampling, crop: config.crop },
+        shuffle: {},
+        skip: startStep,
+      },
+      4,
+      log,
+    );
+    return { next: () => stream.next(), close: () => stream.close() };
+  }
+  const images: ImageSet =
+    source.kind === 'colored-mnist'
+      ? (await loadColoredMnist(source.mnistDir ? { dir: source.mnistDir } : {})).train
+      : await loadImageFolder(source.dir, { width: source.size[0], height: source.size[1], onWarning: log });
+  return {
+    next: async (step) =>
+      samplePairBatch(images, createRng(deriveSeed(config.seed, 5, step)), {
+        ...sampling,
+        batchSize: config.batchSize,
+      }),
+    close: async () => {},
+  };
+}
