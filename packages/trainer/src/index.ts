@@ -123,3 +123,6 @@ export { decodeSafetensors, encodeSafetensors } from './train/safetensors.ts';
 export type { BatchSource } from './train/openBatchSource.ts';
 export { openBatchSource } from './train/openBatchSource.ts';
 export { toTrainBatch } from './train/toTrainBatch.ts';
+export type { LoadedRun } from './train/loadRun.ts';
+export { loadRun } from './train/loadRun.ts';
+export { describeImages } from './model/describeImages.ts';

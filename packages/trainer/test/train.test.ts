@@ -138,3 +138,23 @@ describe('train CLI', () => {
     expect(bad.code).toBe(1);
   }, 120_000);
 });
+
+describe('loadRun and describeImages', () => {
+  it('restores the trained weights and describes images of any size', async () => {
+    const { initBackend, loadRun, describeImages } = await import('@oxels/trainer');
+    await initBackend('wasm');
+    const loaded = loadRun(join(tmp, 'whole'));
+    expect(loaded.step).toBe(8);
+    const w = 37;
+    const h = 29;
+    const images = Float32Array.from({ length: 2 * h * w * 3 }, (_, i) => (i % 97) / 97);
+    const d = describeImages(loaded.model, images, 2, h, w);
+    expect(d.length).toBe(2 * h * w * 32);
+    expect(d.every(Number.isFinite)).toBe(true);
+    // The same image alone gives the same descriptors (no batch coupling at inference).
+    const one = describeImages(loaded.model, images.subarray(0, h * w * 3), 1, h, w);
+    for (let i = 0; i < one.length; i += 101) expect(one[i]).toBeCloseTo(d[i], 4);
+    loaded.model.dispose();
+    expect(() => loadRun(join(tmp, 'nothing-here'))).toThrow(/holds no training run/);
+  }, 60_000);
+});

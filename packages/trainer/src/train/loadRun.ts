@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TrainerError } from '../errors.ts';
+import { UNet } from '../model/UNet.ts';
+import { loadLatestCheckpoint } from './checkpoint.ts';
+import { modelConfig } from './runTraining.ts';
+import type { TrainConfig } from './TrainConfig.ts';
+
+/** A trained run, ready for inference. Dispose the model when done. */
+export interface LoadedRun {
+  runDir: string;
+  config: TrainConfig;
+  /** Steps trained. */
+  step: number;
+  model: UNet;
+}
+
+/**
+ * Loads a run's config and its latest checkpoint's weights into a U-Net on the current tfjs backend
+ * (initialise one first, e.g. with `initBackend`). Throws TrainerError('NOT_FOUND') naming the
+ * directory when it holds no run or no checkpoint.
+ */
+export function loadRun(runDir: string): LoadedRun {
+  const configPath = join(runDir, 'config.json');
+  if (!existsSync(configPath)) {
+    throw new TrainerError(
+      'NOT_FOUND',
+      `loadRun: ${runDir} holds no training run (no config.json; see pnpm train --out)`,
+      runDir,
+    );
+  }
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as TrainConfig;
+  const checkpoint = loadLatestCheckpoint(runDir);
+  if (!checkpoint) {
+    throw new TrainerError(
+      'NOT_FOUND',
+      `loadRun: ${runDir} has no checkpoint yet (checkpoints/latest.json)`,
+      runDir,
+    );
+  }
+  const model = new UNet(modelConfig(config), config.seed);
+  model.setWeights(checkpoint.weights);
+  return { runDir, config, step: checkpoint.step, model };
+}
