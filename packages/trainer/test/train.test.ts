@@ -111,6 +111,28 @@ print(meta['format'], len(header), stem, json.dumps(list(w.shape), separators=('
   }, 60_000);
 });
 
+describe('live training', () => {
+  it('trains on pairs generated while it trains, without shards', async () => {
+    const metrics: StepMetrics[] = [];
+    const summary = await runTraining(
+      {
+        ...config(3),
+        source: {
+          kind: 'live',
+          workers: 1,
+          assetCache: DEFAULT_ASSET_CACHE_DIR,
+          generate: { ...DEFAULT_GENERATE_CONFIG, rooms: 2, pairsPerRoom: 4, width: 48, height: 48, seed: 5 },
+        },
+      },
+      join(tmp, 'live'),
+      run,
+      { onStep: (m) => metrics.push(m) },
+    );
+    expect(summary.step).toBe(3);
+    expect(metrics.every((m) => Number.isFinite(m.loss) && m.loss > 0)).toBe(true);
+  }, 180_000);
+});
+
 describe('train CLI', () => {
   const train = (args: string[]) =>
     promisify(execFile)('npx', ['tsx', 'packages/trainer/bin/train.ts', '--quiet', ...args], {
