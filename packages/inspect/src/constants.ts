@@ -1,5 +1,5 @@
 import { CorrespondenceStatus } from '@oxels/raycast';
-import type { Rgb } from './pictures/RgbImage.ts';
+import type { Rgb } from '@oxels/image';
 
 /** Display names of the correspondence statuses, indexed by status code (DESIGN.md). */
 export const STATUS_NAMES: Record<CorrespondenceStatus, string> = {

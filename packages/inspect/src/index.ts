@@ -1,21 +1,6 @@
 // @oxels/inspect: correspondence overlays, descriptor pictures, the browser viewer, CLI inspect / view.
 
-// pictures (pure: typed arrays in, RGB pictures out)
-export type { Rgb, RgbImage } from './pictures/RgbImage.ts';
-export {
-  blit,
-  createRgbImage,
-  fillRect,
-  getPixel,
-  setPixel,
-  upscaleNearest,
-  wrapRgb,
-} from './pictures/RgbImage.ts';
-export type { StrokeStyle } from './pictures/drawShapes.ts';
-export { drawCircle, drawDisc, drawLine, drawPlus } from './pictures/drawShapes.ts';
-export type { TextOptions } from './pictures/bitmapFont.ts';
-export { DEFAULT_TEXT_OPTIONS, drawText, FONT_CELL, textWidth } from './pictures/bitmapFont.ts';
-export { hslToRgb, positionColour, viridis } from './pictures/colourMaps.ts';
+// pictures (pure: typed arrays in, RgbImage of @oxels/image out)
 export { spreadSample } from './pictures/spreadSample.ts';
 export type {
   CorrespondenceOverlay,
@@ -37,14 +22,12 @@ export type { SignMapsOptions } from './pictures/signMaps.ts';
 export { DEFAULT_SIGN_MAPS_OPTIONS, signMaps } from './pictures/signMaps.ts';
 export type { DescriptorNorm, DistanceHeatmap, DistanceHeatmapOptions } from './pictures/distanceHeatmap.ts';
 export { DEFAULT_DISTANCE_HEATMAP_OPTIONS, distanceHeatmap } from './pictures/distanceHeatmap.ts';
-export { encodeRgbPng } from './pictures/encodeRgbPng.ts';
 
-// files (the I/O edge: datasets by key, PNG files)
+// files (the I/O edge: datasets by key)
 export type { PairRef } from './io/DatasetIndex.ts';
 export { DatasetIndex } from './io/DatasetIndex.ts';
 export type { TarEntry } from './io/tarIndex.ts';
 export { readTarEntry, tarIndex } from './io/tarIndex.ts';
-export { writeRgbPng } from './io/writeRgbPng.ts';
 
 // errors and constants
 export { InspectError } from './errors.ts';

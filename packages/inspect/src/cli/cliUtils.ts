@@ -1,4 +1,5 @@
 import { type Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ImageError } from '@oxels/image';
 import { SceneGenError } from '@oxels/scene-gen';
 import { InspectError } from '../errors.ts';
 
@@ -47,7 +48,7 @@ export async function runCli(io: CliIO, body: () => Promise<number>): Promise<nu
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (err instanceof InspectError || err instanceof SceneGenError) {
+    if (err instanceof InspectError || err instanceof SceneGenError || err instanceof ImageError) {
       io.err(`error: ${err.message}\n`);
       return err instanceof InspectError && err.code === 'BAD_ARGUMENT' ? EXIT.usage : EXIT.failed;
     }

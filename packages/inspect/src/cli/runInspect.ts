@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
+import { writeRgbPng } from '@oxels/image';
 import { Command } from 'commander';
 import { DEFAULT_INSPECT_COUNT } from '../constants.ts';
 import { DatasetIndex } from '../io/DatasetIndex.ts';
-import { writeRgbPng } from '../io/writeRgbPng.ts';
 import { DEFAULT_OVERLAY_OPTIONS, drawCorrespondenceOverlay } from '../pictures/drawCorrespondenceOverlay.ts';
 import { type CliIO, captureCommander, EXIT, intArg, runCli } from './cliUtils.ts';
 

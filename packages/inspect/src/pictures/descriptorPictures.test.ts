@@ -1,10 +1,9 @@
+import { getPixel, viridis } from '@oxels/image';
 import { createRng } from '@oxels/raycast';
 import { describe, expect, it } from 'vitest';
-import { viridis } from './colourMaps.ts';
 import { descriptorAt, descriptorMap } from './DescriptorMap.ts';
 import { distanceHeatmap } from './distanceHeatmap.ts';
 import { fitPca, pcaToRgb } from './pcaToRgb.ts';
-import { getPixel } from './RgbImage.ts';
 import { signMaps } from './signMaps.ts';
 import { symmetricEigen } from './symmetricEigen.ts';
 

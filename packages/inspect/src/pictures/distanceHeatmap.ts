@@ -1,8 +1,6 @@
+import { createRgbImage, drawCircle, drawPlus, type Rgb, type RgbImage, viridis } from '@oxels/image';
 import { assert } from '../errors.ts';
-import { viridis } from './colourMaps.ts';
 import type { DescriptorMap } from './DescriptorMap.ts';
-import { drawCircle, drawPlus } from './drawShapes.ts';
-import { createRgbImage, type Rgb, type RgbImage } from './RgbImage.ts';
 
 /** Descriptor distances of DESIGN.md's loss: max |diff| (inf), mean |diff| (l1), mean diff^2 (l2). */
 export type DescriptorNorm = 'inf' | 'l1' | 'l2';

@@ -1,10 +1,9 @@
+import { getPixel, positionColour } from '@oxels/image';
 import { CorrespondenceStatus, createRng } from '@oxels/raycast';
 import { describe, expect, it } from 'vitest';
 import { syntheticPair } from '../../test/syntheticPair.ts';
 import { LEGEND_COLOURS } from '../constants.ts';
-import { positionColour } from './colourMaps.ts';
 import { drawCorrespondenceOverlay, overlayLayout } from './drawCorrespondenceOverlay.ts';
-import { getPixel } from './RgbImage.ts';
 import { spreadSample } from './spreadSample.ts';
 
 describe('drawCorrespondenceOverlay', () => {

@@ -1,11 +1,20 @@
+import {
+  blit,
+  createRgbImage,
+  drawDisc,
+  drawLine,
+  drawText,
+  FONT_CELL,
+  positionColour,
+  type Rgb,
+  type RgbImage,
+  upscaleNearest,
+  wrapRgb,
+} from '@oxels/image';
 import { CorrespondenceStatus, createRng } from '@oxels/raycast';
 import type { ViewPairSample } from '@oxels/scene-gen';
 import { LEGEND_COLOURS, STATUS_MARKER_COLOURS } from '../constants.ts';
 import { assert } from '../errors.ts';
-import { drawText, FONT_CELL } from './bitmapFont.ts';
-import { positionColour } from './colourMaps.ts';
-import { drawDisc, drawLine } from './drawShapes.ts';
-import { blit, createRgbImage, type Rgb, type RgbImage, upscaleNearest, wrapRgb } from './RgbImage.ts';
 import { spreadSample } from './spreadSample.ts';
 
 /** Options of `drawCorrespondenceOverlay`. */

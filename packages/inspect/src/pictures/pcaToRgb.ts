@@ -1,6 +1,6 @@
+import { createRgbImage, type RgbImage } from '@oxels/image';
 import { assert } from '../errors.ts';
 import type { DescriptorMap } from './DescriptorMap.ts';
-import { createRgbImage, type RgbImage } from './RgbImage.ts';
 import { symmetricEigen } from './symmetricEigen.ts';
 
 /**

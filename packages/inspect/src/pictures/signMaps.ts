@@ -1,7 +1,6 @@
+import { createRgbImage, drawText, FONT_CELL, fillRect, type Rgb, type RgbImage } from '@oxels/image';
 import { assert } from '../errors.ts';
-import { drawText, FONT_CELL } from './bitmapFont.ts';
 import type { DescriptorMap } from './DescriptorMap.ts';
-import { createRgbImage, fillRect, type Rgb, type RgbImage } from './RgbImage.ts';
 
 /** Options of `signMaps`. */
 export interface SignMapsOptions {

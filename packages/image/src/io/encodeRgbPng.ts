@@ -1,5 +1,5 @@
 import { encode } from 'fast-png';
-import type { RgbImage } from './RgbImage.ts';
+import type { RgbImage } from '../raster/RgbImage.ts';
 
 /** Encodes a picture as an 8-bit RGB PNG (bytes of the whole file). Pure. */
 export function encodeRgbPng(image: RgbImage): Uint8Array {
