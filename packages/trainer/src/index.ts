@@ -123,6 +123,7 @@ export { decodeSafetensors, encodeSafetensors } from './train/safetensors.ts';
 export type { BatchSource } from './train/openBatchSource.ts';
 export { openBatchSource } from './train/openBatchSource.ts';
 export { toTrainBatch } from './train/toTrainBatch.ts';
+export { writeTrainingCurves } from './train/writeTrainingCurves.ts';
 export type { LoadedRun } from './train/loadRun.ts';
 export { loadRun } from './train/loadRun.ts';
 export { describeImages } from './model/describeImages.ts';

@@ -56,6 +56,8 @@ describe('runTraining', () => {
       .trim()
       .split('\n');
     expect(lines.length).toBe(30);
+    const png = readFileSync(join(tmp, 'falls', 'curves.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(Object.keys(JSON.parse(lines[0]))).toEqual(
       expect.arrayContaining(['step', 'loss', 'within', 'between', 'lr', 'stepsPerSecond', 'pairsPerSecond']),
     );

@@ -12,6 +12,7 @@ import { oneCycleRate } from './oneCycleRate.ts';
 import { openBatchSource } from './openBatchSource.ts';
 import type { TrainConfig, TrainRunOptions } from './TrainConfig.ts';
 import { toTrainBatch } from './toTrainBatch.ts';
+import { writeTrainingCurves } from './writeTrainingCurves.ts';
 import { trainStep } from './trainStep.ts';
 
 /** One line of RUN/metrics.jsonl. */
@@ -56,7 +57,7 @@ export function modelConfig(config: Pick<TrainConfig, 'model' | 'outChannels'>):
 
 /**
  * Trains the U-Net with the oxel loss as `config` says, in `runDir`: config.json, metrics.jsonl (one
- * StepMetrics per step) and checkpoints/ (every `checkpointEvery` steps, at the end, and when
+ * StepMetrics per step), curves.png (at the end) and checkpoints/ (every `checkpointEvery` steps, at the end, and when
  * `shouldStop` says so). With `resume`, continues from the latest checkpoint with the same schedule and
  * the same data: a run stopped and resumed ends with the weights an uninterrupted run ends with.
  */
@@ -129,6 +130,7 @@ export async function runTraining(
     optimizer.dispose();
     model.dispose();
   }
+  if (step > 0) hooks.onLog?.(`curves: ${await writeTrainingCurves(runDir)}`);
   return { runDir, startStep, step, stopped, lastMetrics: last, backend };
 }
 
