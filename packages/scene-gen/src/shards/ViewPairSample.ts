@@ -1,14 +1,8 @@
-import type { CorrespondenceStats } from '@oxels/raycast';
+import type { CameraIntrinsics, CorrespondenceStats } from '@oxels/raycast';
 
-/** Metadata of one view pair (the sample's `.json` file). Poses row-major camera-to-world. */
-export interface ViewPairMeta {
+/** Metadata of one view pair (the sample's `.json` file): shared intrinsics, poses row-major camera-to-world. */
+export interface ViewPairMeta extends CameraIntrinsics {
   key: string;
-  width: number;
-  height: number;
-  fx: number;
-  fy: number;
-  cx: number;
-  cy: number;
   poseA: number[];
   poseB: number[];
   /** Index of the room in this dataset and its dataset id. */

@@ -1,6 +1,7 @@
 import type { Rng } from '@oxels/raycast';
 import { assert } from '../errors.ts';
 import { DEFAULT_WARP_PAIR_OPTIONS, type WarpPairOptions, warpPair } from '../warp2d/warpPair.ts';
+import type { LossBatch } from '../data3d/LossBatch.ts';
 import { imageAt, type ImageSet } from './ImageSet.ts';
 
 /** What `samplePairBatch` draws. */
@@ -22,25 +23,10 @@ export const DEFAULT_PAIR_BATCH_OPTIONS: PairBatchOptions = {
  * A batch of 2D view pairs, ready to become tensors. B pairs of H x W images, N sampled view-1 pixels per
  * pair (N = H * W with samples 'all'). Flat pixel indices are y * W + x within one image.
  */
-export interface PairBatch {
-  batchSize: number;
-  width: number;
-  height: number;
-  /** N, the sampled pixels per pair. */
-  samples: number;
-  /** [B, H, W, 3] float32 in [0, 1]. */
-  view1: Float32Array;
-  /** [B, H, W, 3] float32 in [0, 1]. */
-  view2: Float32Array;
+export interface PairBatch extends LossBatch {
   /** [B, H, W] uint8, 1 where the view shows the source image. */
   mask1: Uint8Array;
   mask2: Uint8Array;
-  /** [B, N] int32 view-1 pixel index. */
-  idx1: Int32Array;
-  /** [B, N] int32 view-2 pixel index: the true partner for positives, a random pixel for negatives. */
-  idx2: Int32Array;
-  /** [B, N] uint8, 1 for positives. */
-  isPositive: Uint8Array;
   /** [B, N] uint8 mask1[idx1] * mask2[idx2]. */
   valid: Uint8Array;
   /** [B, N, 2] float32 subpixel (u, v) in view 2 of positives, NaN for negatives. */
