@@ -22,6 +22,15 @@ export type { SignMapsOptions } from './pictures/signMaps.ts';
 export { DEFAULT_SIGN_MAPS_OPTIONS, signMaps } from './pictures/signMaps.ts';
 export type { DescriptorNorm, DistanceHeatmap, DistanceHeatmapOptions } from './pictures/distanceHeatmap.ts';
 export { DEFAULT_DISTANCE_HEATMAP_OPTIONS, distanceHeatmap } from './pictures/distanceHeatmap.ts';
+export type { PcaPairOptions } from './pictures/pcaPairPicture.ts';
+export { DEFAULT_PCA_PAIR_OPTIONS, pcaPairPicture } from './pictures/pcaPairPicture.ts';
+export type { HeatmapQuery, MatchHeatmapRow, MatchHeatmapsOptions } from './pictures/matchHeatmaps.ts';
+export { DEFAULT_MATCH_HEATMAPS_OPTIONS, matchHeatmaps } from './pictures/matchHeatmaps.ts';
+
+// trained runs: descriptors of view pairs through a run's network (inspect --run, view --run)
+export type { InspectPair } from './run/InspectPair.ts';
+export { samplePair, warpedPair } from './run/InspectPair.ts';
+export { describeViews, runDescriptorSource } from './run/runDescriptors.ts';
 
 // files (the I/O edge: datasets by key)
 export type { PairRef } from './io/DatasetIndex.ts';
@@ -43,6 +52,8 @@ export {
 // command lines (bin/inspect.ts, bin/view.ts)
 export type { CliIO } from './cli/cliUtils.ts';
 export { runInspect } from './cli/runInspect.ts';
+export type { InspectRunFlags } from './cli/inspectRun.ts';
+export { inspectRun } from './cli/inspectRun.ts';
 export { runView } from './cli/runView.ts';
 
 // viewer (node:http server of the page in viewer/page/ and its JSON/PNG API)

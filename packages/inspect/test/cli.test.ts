@@ -61,7 +61,7 @@ describe('pnpm inspect', () => {
       c = capture();
       expect(await runInspect(argv, c.io)).toBe(2);
       expect(c.err.join('')).toMatch(
-        /error: .*(--count must be an integer in 1..inf|unknown option '--bogus'|missing required argument 'data')/,
+        /error: .*(--count must be an integer in 1..inf|unknown option '--bogus'|give a dataset directory DATA \(or --run RUN\))/,
       );
     }
   });

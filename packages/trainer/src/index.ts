@@ -127,3 +127,27 @@ export { writeTrainingCurves } from './train/writeTrainingCurves.ts';
 export type { LoadedRun } from './train/loadRun.ts';
 export { loadRun } from './train/loadRun.ts';
 export { describeImages } from './model/describeImages.ts';
+
+// evaluation: correspondence benchmark (nearest neighbour over all of view B, median error, PCK)
+export type { DescriptorMap } from './eval/descriptorMaps.ts';
+export { modelDescriptors, rgbDescriptors } from './eval/descriptorMaps.ts';
+export { nearestNeighbours } from './eval/nearestNeighbours.ts';
+export { pruningAxis } from './eval/pruningAxis.ts';
+export type { CorrespondenceMetrics, GroundTruthMatches } from './eval/correspondenceBenchmark.ts';
+export {
+  correspondenceBenchmark,
+  DEFAULT_PCK_THRESHOLDS,
+  matchErrors,
+  summarizeErrors,
+} from './eval/correspondenceBenchmark.ts';
+export { selectMatches } from './eval/selectMatches.ts';
+export type {
+  CorrespondenceEvalOptions,
+  CorrespondenceEvaluation,
+  CorrespondenceRow,
+  DescriptorMethod,
+} from './eval/evaluateCorrespondence.ts';
+export { DEFAULT_CORRESPONDENCE_EVAL_OPTIONS, evaluateCorrespondence } from './eval/evaluateCorrespondence.ts';
+export type { CorrespondenceReport } from './eval/correspondenceReport.ts';
+export { correspondenceMarkdown } from './eval/correspondenceReport.ts';
+export { correspondenceCommand } from './eval/correspondenceCommand.ts';

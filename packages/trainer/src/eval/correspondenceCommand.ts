@@ -1,0 +1,196 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { readDataset, readManifest, SceneGenError } from '@oxels/scene-gen';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { initBackend } from '../backend/initBackend.ts';
+import { BACKEND_NAMES, type BackendName, LOSS_NORMS, type LossNorm } from '../constants.ts';
+import { TrainerError } from '../errors.ts';
+import { UNet } from '../model/UNet.ts';
+import { loadRun } from '../train/loadRun.ts';
+import { modelConfig } from '../train/runTraining.ts';
+import { type CorrespondenceReport, correspondenceMarkdown } from './correspondenceReport.ts';
+import { modelDescriptors, rgbDescriptors } from './descriptorMaps.ts';
+import {
+  DEFAULT_CORRESPONDENCE_EVAL_OPTIONS,
+  type DescriptorMethod,
+  evaluateCorrespondence,
+} from './evaluateCorrespondence.ts';
+
+const count = (flag: string) => (v: string) => {
+  if (v === 'all') return Number.POSITIVE_INFINITY;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`${flag} must be a positive integer or "all" (got "${v}")`);
+  return n;
+};
+const integer = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new InvalidArgumentError(`${flag} must be a non-negative integer (got "${v}")`);
+  return n;
+};
+
+interface CorrespondenceFlags {
+  run: string;
+  data: string;
+  pairs: number;
+  queries: number;
+  seed: number;
+  initSeed?: number;
+  norm?: LossNorm;
+  backend: BackendName;
+  threads: number;
+  out?: string;
+  quiet: boolean;
+}
+
+/** A network's descriptors as a benchmark method (both views in one forward pass). */
+function networkMethod(name: string, description: string, model: UNet): DescriptorMethod {
+  return {
+    name,
+    description,
+    describe: async (s) => modelDescriptors(model, s.rgbA, s.rgbB, s.meta.width, s.meta.height),
+  };
+}
+
+const RGB_METHOD: DescriptorMethod = {
+  name: 'rgb',
+  description: 'raw pixel colour (3 channels in [0, 1]), the same search',
+  describe: async (s) => ({
+    a: rgbDescriptors(s.rgbA, s.meta.width, s.meta.height),
+    b: rgbDescriptors(s.rgbB, s.meta.width, s.meta.height),
+  }),
+};
+
+async function run(o: CorrespondenceFlags): Promise<void> {
+  const log = (line: string) => {
+    if (!o.quiet) process.stderr.write(`eval correspondence: ${line}\n`);
+  };
+  const runDir = resolve(o.run);
+  const dataDir = resolve(o.data);
+  const backend = await initBackend(o.backend, { threads: o.threads });
+  const trained = loadRun(runDir);
+  const { config } = trained;
+  const initSeed = o.initSeed ?? config.seed;
+  const random = new UNet(modelConfig(config), initSeed);
+  const norm = o.norm ?? config.norm;
+  const trainData = config.source.kind === 'shards' ? config.source.dir : null;
+  const trainSeed = trainData ? (readManifest(trainData)?.seed ?? null) : null;
+  const dataSeed = readManifest(dataDir)?.seed ?? null;
+  if (
+    trainData !== null &&
+    (resolve(trainData) === dataDir || (dataSeed !== null && dataSeed === trainSeed))
+  ) {
+    process.stderr.write(
+      `eval correspondence: warning: ${dataDir} looks like the training data (seed ${dataSeed}); ` +
+        'generate held-out pairs with another --seed\n',
+    );
+  }
+  log(`backend ${backend.backend} (${backend.device}); run ${runDir} at step ${trained.step}, norm ${norm}`);
+  const methods = [
+    networkMethod('trained', `${runDir} at step ${trained.step} (${config.model} U-Net)`, trained.model),
+    RGB_METHOD,
+    networkMethod(
+      'random-init',
+      `the run's architecture with random initial weights (seed ${initSeed}${initSeed === config.seed ? ": the run's own starting point" : ''})`,
+      random,
+    ),
+  ];
+  try {
+    const evaluation = await evaluateCorrespondence(readDataset(dataDir), methods, {
+      norm,
+      maxQueries: o.queries,
+      maxPairs: o.pairs,
+      seed: o.seed,
+      onPair: ({ index, key, queries }) => log(`pair ${index + 1} ${key}: ${queries} queries`),
+    });
+    const report: CorrespondenceReport = {
+      benchmark: 'correspondence',
+      run: {
+        dir: runDir,
+        step: trained.step,
+        model: config.model,
+        outChannels: config.outChannels,
+        norm: config.norm,
+        trainData,
+        trainSeed,
+      },
+      data: { dir: dataDir, seed: dataSeed },
+      norm,
+      queriesPerPair: Number.isFinite(o.queries) ? o.queries : null,
+      querySeed: o.seed,
+      initSeed,
+      thresholds: [...DEFAULT_CORRESPONDENCE_EVAL_OPTIONS.thresholds],
+      backend: `${backend.backend} (${backend.device})`,
+      ...evaluation,
+    };
+    const jsonPath = resolve(o.out ?? join(runDir, 'eval', 'correspondence.json'));
+    const mdPath = `${jsonPath.replace(/\.json$/, '')}.md`;
+    const markdown = correspondenceMarkdown(report);
+    mkdirSync(dirname(jsonPath), { recursive: true });
+    // JSON has no NaN: an empty benchmark's statistics are written as null.
+    writeFileSync(jsonPath, `${JSON.stringify(report, (_, v) => (Number.isNaN(v) ? null : v), 2)}\n`);
+    writeFileSync(mdPath, markdown);
+    process.stdout.write(markdown);
+    const times = evaluation.rows
+      .map(
+        (r) =>
+          `${r.name} ${r.describeSeconds.toFixed(1)} s describe + ${r.searchSeconds.toFixed(1)} s search`,
+      )
+      .join(', ');
+    log(`${times}\nwrote ${jsonPath} and ${mdPath}`);
+  } finally {
+    trained.model.dispose();
+    random.dispose();
+  }
+}
+
+/**
+ * `eval correspondence --run RUN --data DIR [--pairs N] [--queries N] [--seed S] [--init-seed S]
+ * [--norm inf|l1|l2] [--out FILE]`: the correspondence benchmark (DESIGN.md, Evaluation) of a trained run
+ * on held-out view pairs (generate them with another gen-scenes --seed than the training data), next to
+ * two baselines: raw RGB and the run's architecture randomly initialised. Prints the markdown table,
+ * writes FILE (JSON, default RUN/eval/correspondence.json) and the markdown beside it (.md). On a data
+ * or run error prints it and sets exit code 1.
+ */
+export function correspondenceCommand(): Command {
+  const d = DEFAULT_CORRESPONDENCE_EVAL_OPTIONS;
+  return new Command('correspondence')
+    .description(
+      'Nearest-neighbour correspondence benchmark on held-out view pairs: median pixel error and PCK at 1, 2, 4, 8, 16 px, ' +
+        'for the run and two baselines (raw RGB, random initialisation).',
+    )
+    .requiredOption('--run <dir>', 'training run directory (the --out of pnpm train)')
+    .requiredOption('--data <dir>', 'held-out gen-scenes dataset (use another --seed than the training data)')
+    .option('--pairs <n|all>', 'evaluate the first N pairs', count('--pairs'), Number.POSITIVE_INFINITY)
+    .option(
+      '--queries <n|all>',
+      'MATCH samples queried per pair (seeded subsample)',
+      count('--queries'),
+      d.maxQueries,
+    )
+    .option('--seed <n>', 'seed of the query subsample', integer('--seed'), d.seed)
+    .option(
+      '--init-seed <n>',
+      "seed of the random-init baseline (default: the run's seed)",
+      integer('--init-seed'),
+    )
+    .addOption(
+      new Option('--norm <norm>', "distance of the search (default: the run's training norm)").choices([
+        ...LOSS_NORMS,
+      ]),
+    )
+    .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]).default('auto'))
+    .option('--threads <n>', 'wasm threads (0 = one per core)', integer('--threads'), 0)
+    .option('--out <file>', 'JSON report (markdown beside it, .md); default RUN/eval/correspondence.json')
+    .option('--quiet', 'no progress lines', false)
+    .action(async (flags: CorrespondenceFlags) => {
+      try {
+        await run(flags);
+      } catch (err) {
+        if (!(err instanceof TrainerError || err instanceof SceneGenError)) throw err;
+        process.stderr.write(`eval correspondence: error: ${err.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}

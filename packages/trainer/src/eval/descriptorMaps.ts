@@ -1,0 +1,63 @@
+import { assert } from '../errors.ts';
+import { describeImages } from '../model/describeImages.ts';
+import type { UNet } from '../model/UNet.ts';
+
+/**
+ * A dense descriptor map: `data` is float32 [height, width, channels], row-major, rows top-down, so the
+ * descriptor of pixel (x, y) is data[(y * width + x) * channels + c]. The layout of a tfjs NHWC output
+ * with the batch axis taken off; structurally the same as @oxels/inspect's DescriptorMap.
+ */
+export interface DescriptorMap {
+  data: Float32Array;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/**
+ * The raw-colour baseline: each pixel's own RGB in [0, 1] as a 3-channel descriptor.
+ * @param rgb uint8 [height, width, 3], sRGB as stored in the shards
+ */
+export function rgbDescriptors(rgb: Uint8Array, width: number, height: number): DescriptorMap {
+  assert(
+    rgb.length === width * height * 3,
+    'BAD_ARGUMENT',
+    () => `rgbDescriptors: ${rgb.length} values for a ${width}x${height}x3 image`,
+  );
+  const data = new Float32Array(rgb.length);
+  for (let i = 0; i < rgb.length; i++) data[i] = rgb[i] / 255;
+  return { data, height, width, channels: 3 };
+}
+
+/**
+ * Descriptor maps of a pair of same-sized RGB views through `model` (one batch of two, evaluation
+ * mode; see `describeImages`). Needs an initialised tfjs backend.
+ * @param rgbA uint8 [height, width, 3] view A; `rgbB` the same for view B
+ */
+export function modelDescriptors(
+  model: UNet,
+  rgbA: Uint8Array,
+  rgbB: Uint8Array,
+  width: number,
+  height: number,
+): { a: DescriptorMap; b: DescriptorMap } {
+  const n = width * height * 3;
+  assert(
+    rgbA.length === n && rgbB.length === n,
+    'BAD_ARGUMENT',
+    () =>
+      `modelDescriptors: views hold ${rgbA.length} and ${rgbB.length} values (expected ${width}x${height}x3)`,
+  );
+  const images = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    images[i] = rgbA[i] / 255;
+    images[n + i] = rgbB[i] / 255;
+  }
+  const out = describeImages(model, images, 2, height, width);
+  const channels = model.config.outChannels;
+  const m = width * height * channels;
+  return {
+    a: { data: out.subarray(0, m), height, width, channels },
+    b: { data: out.subarray(m, 2 * m), height, width, channels },
+  };
+}
