@@ -172,10 +172,14 @@ def main():
     model.train()
     for _ in range(a.warmup):
         step()
-    t0 = time.perf_counter()
+    seconds = []
+    cpu_seconds = []
     for _ in range(a.steps):
+        t0, c0 = time.perf_counter(), time.process_time()
         step()
-    sec = (time.perf_counter() - t0) / a.steps
+        seconds.append(time.perf_counter() - t0)
+        cpu_seconds.append(time.process_time() - c0)
+    sec = sorted(seconds)[len(seconds) // 2]
     print(json.dumps({
         "engine": "torch",
         "torchVersion": torch.__version__,
@@ -187,6 +191,8 @@ def main():
         "threads": torch.get_num_threads(),
         "channelsLast": a.channels_last,
         "parameterCount": sum(p.numel() for p in model.parameters()),
+        "stepSeconds": seconds,
+        "stepCpuSeconds": cpu_seconds,
         "secondsPerStep": sec,
         "stepsPerSecond": 1 / sec,
     }))

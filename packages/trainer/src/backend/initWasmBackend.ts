@@ -50,6 +50,7 @@ export async function initWasmBackend(threads: number): Promise<number> {
     );
   }
   unrefWasmWorkers((tf.backend() as unknown as { wasm: unknown }).wasm);
+  registerZeroCopyIdentity();
   initialised = true;
   return wasm.getThreadsCount();
 }
@@ -72,4 +73,29 @@ function removeListenersAddedSince(before: ListenerSnapshot): void {
       if (!old.includes(listener)) process.removeListener(event as 'uncaughtException', listener);
     }
   }
+}
+
+/** The part of tfjs's BackendWasm that reference counting needs. */
+interface RefCounted {
+  incRef(dataId: tf.DataId): void;
+}
+
+/**
+ * Replaces wasm's Identity kernel, which copies the whole tensor, by one that shares the data and
+ * counts a reference, as the cpu backend's does (and as wasm's own Reshape does): tensor data is
+ * never written in place. tfjs clones every tensor it saves for a backward pass through Identity,
+ * so the copying kernel cost a full memory copy per saved activation (about 3% of a step, DESIGN.md
+ * field notes; more on the 3D configuration).
+ */
+function registerZeroCopyIdentity(): void {
+  tf.unregisterKernel(tf.Identity, 'wasm');
+  tf.registerKernel({
+    kernelName: tf.Identity,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const x = inputs.x as tf.TensorInfo;
+      (backend as unknown as RefCounted).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
 }

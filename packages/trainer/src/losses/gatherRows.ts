@@ -17,11 +17,13 @@ export function gatherRows(x: tf.Tensor2D, indices: tf.Tensor1D): tf.Tensor2D {
     (save as tf.GradSaveFunc)([idx]);
     return {
       value: tf.gather(rows, idx),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sidx] = saved;
-        const dx = tf.scatterND(tf.reshape(sidx, [sidx.size, 1]), dy, rows.shape);
-        return [dx, tf.zerosLike(sidx)];
-      },
+      // tidy: frees the reshaped indices now rather than at the end of the backward pass.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [sidx] = saved;
+          const dx = tf.scatterND(tf.reshape(sidx, [sidx.size, 1]), dy, rows.shape);
+          return [dx, tf.zerosLike(sidx)];
+        }),
     };
   })(x, indices) as tf.Tensor2D;
 }

@@ -18,11 +18,13 @@ export function maxAbs(x: tf.Tensor): tf.Tensor {
     (save as tf.GradSaveFunc)([x2, arg]);
     return {
       value: tf.reshape(tf.max(a, 1), shape.slice(0, -1)),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sarg] = saved;
-        const pick = tf.mul(tf.oneHot(sarg as tf.Tensor1D, c), tf.reshape(dy, [rows, 1]));
-        return tf.reshape(tf.mul(tf.sign(sx), pick), shape);
-      },
+      // tidy: frees the one-hot temporaries now rather than at the end of the backward pass.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [sx, sarg] = saved;
+          const pick = tf.mul(tf.oneHot(sarg as tf.Tensor1D, c), tf.reshape(dy, [rows, 1]));
+          return tf.reshape(tf.mul(tf.sign(sx), pick), shape);
+        }),
     };
   })(x);
 }

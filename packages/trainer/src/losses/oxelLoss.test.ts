@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import type { LossNorm } from '../constants.ts';
-import { oxelLoss } from './oxelLoss.ts';
+import { oxelLoss, oxelLossStacked } from './oxelLoss.ts';
 
 /**
  * The hand-worked example: B = 2 pairs of 1x2-pixel images with C = 2 channels, N = 2 samples each.
@@ -77,6 +77,15 @@ describe('oxelLoss', () => {
       expect(t.loss).toBeCloseTo(0.7 * HAND[norm].within + 0.3 * HAND[norm].between, 5);
     });
   }
+
+  it('gives the same value on a stacked [2B, H, W, C] map as on separate views', () => {
+    const e = example();
+    const mask2 = tf.tensor3d([1, 0, 1, 1], [2, 1, 2]);
+    const separate = numbers(oxelLoss({ ...e, mask2 }, { norm: 'l1' }));
+    const stacked = numbers(oxelLossStacked(tf.concat([e.o1, e.o2], 0), { ...e, mask2 }, { norm: 'l1' }));
+    expect(stacked).toEqual(separate);
+    expect(() => oxelLossStacked(e.o1, e)).toThrow(/must be \[2B, H, W, C\] with B = 2/);
+  });
 
   it('drops masked samples from both terms and recomputes pbar over the valid ones', () => {
     // Invalidate view-2 pixel 1 of image 0: image 0 keeps only its positive (pbar = 1, l = d + d^2

@@ -4,7 +4,7 @@ import type { UNetConfig } from '../constants.ts';
 import { assert } from '../errors.ts';
 import { initialValues } from './initializers.ts';
 import { conv2dBias } from './ops/conv2dBias.ts';
-import { groupNorm, groupNormSilu } from './ops/groupNormSilu.ts';
+import { groupNorm, groupNormSilu, groupNormSiluParts } from './ops/groupNormSilu.ts';
 import { upsample2x } from './ops/upsample2x.ts';
 import { type ParameterSpec, unetParameters } from './unetParameters.ts';
 
@@ -84,28 +84,32 @@ export class UNet {
     return tf.tidy(() => {
       const drop = (t: tf.Tensor4D, rate: number, name: string): tf.Tensor4D =>
         training && rate > 0 ? (tf.dropout(t, rate, undefined, `${seed}:${name}`) as tf.Tensor4D) : t;
-      const block = (name: string, t: tf.Tensor4D, rate: number): tf.Tensor4D => {
-        let h = this.normSilu(`${name}.norm1`, t);
-        h = this.conv(`${name}.conv1`, h);
+      /** Residual block over the channel concat of `inputs` (never built: see groupNormSiluParts). */
+      const block = (name: string, inputs: tf.Tensor4D[], rate: number): tf.Tensor4D => {
+        let h = this.convParts(`${name}.conv1`, this.normSiluParts(`${name}.norm1`, inputs));
         h = drop(this.normSilu(`${name}.norm2`, h), rate, name);
         h = this.conv(`${name}.conv2`, h);
-        const skip = this.parameters.has(`${name}.skip.weight`) ? this.conv(`${name}.skip`, t) : t;
+        const skip = this.parameters.has(`${name}.skip.weight`)
+          ? this.convParts(`${name}.skip`, inputs)
+          : inputs[0];
         return tf.add(skip, h);
       };
 
       let h = this.conv('stem', x, false);
       const skips: tf.Tensor4D[] = [];
       for (let s = 0; s <= last; s++) {
-        for (let i = 0; i < blocks[s]; i++) h = block(`encoder.${s}.blocks.${i}`, h, dropout[s]);
+        for (let i = 0; i < blocks[s]; i++) h = block(`encoder.${s}.blocks.${i}`, [h], dropout[s]);
         skips.push(h);
         // A 1x1 conv commutes with average pooling: pooling first is 4x cheaper.
         if (s < last) h = this.conv(`encoder.${s}.down`, tf.avgPool(h, 2, 2, 'valid'));
       }
-      h = block('mid.block', h, dropout[last]);
+      h = block('mid.block', [h], dropout[last]);
       if (this.config.attention) h = this.attention('mid.attn', h);
       for (let s = last; s >= 0; s--) {
-        h = tf.concat([h, skips[s]], 3);
-        for (let i = 0; i <= blocks[s]; i++) h = block(`decoder.${s}.blocks.${i}`, h, dropout[s]);
+        // The first block of each decoder stage takes [running tensor, encoder skip] as its input.
+        for (let i = 0; i <= blocks[s]; i++) {
+          h = block(`decoder.${s}.blocks.${i}`, i === 0 ? [h, skips[s]] : [h], dropout[s]);
+        }
         if (s > 0) {
           // Likewise a 1x1 conv commutes with nearest-neighbour upsampling: convolve first.
           h = this.conv(`decoder.${s}.up`, h);
@@ -180,6 +184,23 @@ export class UNet {
       this.param(`${name}.bias`),
       this.config.normEpsilon,
     );
+  }
+  /** Group norm + SiLU over the channel concat of `xs`, one output per part. */
+  private normSiluParts(name: string, xs: tf.Tensor4D[]): tf.Tensor4D[] {
+    if (xs.length === 1) return [this.normSilu(name, xs[0])];
+    const sizes = xs.map((x) => x.shape[3]);
+    const gammas = tf.split(this.param<tf.Rank.R1>(`${name}.weight`), sizes) as tf.Tensor1D[];
+    const betas = tf.split(this.param<tf.Rank.R1>(`${name}.bias`), sizes) as tf.Tensor1D[];
+    return groupNormSiluParts(xs, gammas, betas, this.config.normEpsilon);
+  }
+
+  /** A convolution of the channel concat of `xs`, as the sum of one convolution per part. */
+  private convParts(name: string, xs: tf.Tensor4D[]): tf.Tensor4D {
+    if (xs.length === 1) return this.conv(name, xs[0]);
+    const sizes = xs.map((x) => x.shape[3]);
+    const filters = tf.split(this.param<tf.Rank.R4>(`${name}.weight`), sizes, 2) as tf.Tensor4D[];
+    const bias = this.param<tf.Rank.R1>(`${name}.bias`);
+    return tf.addN(xs.map((x, i) => conv2dBias(x, filters[i], i === 0 ? bias : null))) as tf.Tensor4D;
   }
 
   /** Single-head self-attention over all pixels with a residual connection (DDPM-style). */

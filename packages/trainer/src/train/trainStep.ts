@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_CLIP_NORM, DEFAULT_OXEL_LOSS_OPTIONS, type OxelLossOptions } from '../constants.ts';
 import { assert } from '../errors.ts';
 import type { UNet } from '../model/UNet.ts';
-import { oxelLoss } from '../losses/oxelLoss.ts';
+import { oxelLossStacked } from '../losses/oxelLoss.ts';
 import type { AdamW } from './AdamW.ts';
 import { clipByGlobalNorm } from './clipByGlobalNorm.ts';
 
@@ -76,14 +76,12 @@ export function lossAndGradients(
     () =>
       `trainStep: view1 and view2 must have the same shape [B, H, W, C] (got [${view1.shape}] and [${view2.shape}])`,
   );
-  const b = view1.shape[0];
   const names = [...model.parameters.keys()];
   const vars = [...model.parameters.values()];
   const kept: tf.Scalar[] = [];
   const { value, grads } = tf.variableGrads(() => {
     const out = model.forward(tf.concat([view1, view2], 0), { training: true, seed });
-    const [o1, o2] = tf.split(out, [b, b], 0) as [tf.Tensor4D, tf.Tensor4D];
-    const terms = oxelLoss({ ...batch, o1, o2 }, lossOptions);
+    const terms = oxelLossStacked(out, batch, lossOptions);
     kept.push(tf.keep(terms.within), tf.keep(terms.between));
     return terms.loss;
   }, vars);

@@ -2,55 +2,64 @@ import * as tf from '@tensorflow/tfjs-core';
 import { sumRows } from './sumRows.ts';
 
 /**
- * Stride-1 'same' convolution plus bias, NHWC, whose gradients are all forward convolutions or
- * matrix products. Every convolution goes through `tf.fused.conv2d`: with a filter that is new on
- * each call (as all gradient filters are), wasm's plain Conv2D kernel takes about twice as long as
- * its FusedConv2D kernel on the same problem (46-58 ms vs 22-24 ms for [32, 16, 16, 64] * 3x3x64x64). tfjs's own gradients use Conv2DBackpropFilter, which the wasm backend lacks, and
- * Conv2DBackpropInput, which wasm runs about 14x slower than a forward conv2d of the same size
- * (DESIGN.md field notes); XNNPACK's forward convolution is the fastest kernel wasm has.
+ * Stride-1 'same' convolution plus optional bias, NHWC, whose gradients are all forward convolutions
+ * or matrix products. tfjs's own gradients use Conv2DBackpropFilter, which the wasm backend lacks,
+ * and Conv2DBackpropInput, which wasm runs about 14x slower than a forward conv2d of the same size
+ * (DESIGN.md field notes); XNNPACK's forward convolution is the fastest kernel wasm has. Every
+ * convolution goes through `tf.fused.conv2d`: with a filter that is new on each call (as all
+ * gradient filters are), wasm's plain Conv2D kernel takes about twice as long as its FusedConv2D
+ * kernel on the same problem (46-58 ms vs 22-24 ms for [32, 16, 16, 64] * 3x3x64x64).
  *
  * @param x input [B, H, W, Cin]
  * @param filter [k, k, Cin, Cout] (HWIO, tfjs layout), k odd
- * @param bias [Cout]
+ * @param bias [Cout], or null for none
  * @param inputGrad false when nothing upstream needs dL/dx (the stem): skips that convolution
  * @returns [B, H, W, Cout]
  */
 export function conv2dBias(
   x: tf.Tensor4D,
   filter: tf.Tensor4D,
-  bias: tf.Tensor1D,
+  bias: tf.Tensor1D | null,
   inputGrad = true,
 ): tf.Tensor4D {
-  return (inputGrad ? conv2dBiasWithInputGrad : conv2dBiasNoInputGrad)(x, filter, bias);
+  if (bias === null) return (inputGrad ? convWithInputGrad : convNoInputGrad)(x, filter);
+  return (inputGrad ? convBiasWithInputGrad : convBiasNoInputGrad)(x, filter, bias);
 }
 
-function makeConv2dBias(inputGrad: boolean) {
-  return tf.customGrad((x, filter, bias, save) => {
-    const xx = x as tf.Tensor4D;
-    const w = filter as tf.Tensor4D;
+function makeConv2d(inputGrad: boolean, withBias: boolean) {
+  return tf.customGrad((...args) => {
+    const xx = args[0] as tf.Tensor4D;
+    const w = args[1] as tf.Tensor4D;
+    const bias = withBias ? (args[2] as tf.Tensor1D) : undefined;
+    const save = args[withBias ? 3 : 2] as tf.GradSaveFunc;
     const k = w.shape[0];
     const value =
       k === 1
-        ? conv1x1Forward(xx, w, bias as tf.Tensor1D)
-        : tf.fused.conv2d({ x: xx, filter: w, bias: bias as tf.Tensor1D, strides: 1, pad: 'same' });
-    (save as tf.GradSaveFunc)([xx, w]);
+        ? conv1x1Forward(xx, w, bias)
+        : tf.fused.conv2d({ x: xx, filter: w, bias, strides: 1, pad: 'same' });
+    save([xx, w]);
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const g = dy as tf.Tensor4D;
-        const dx = inputGrad ? convInputGrad(g, sw) : tf.zerosLike(sx);
-        return [dx, convFilterGrad(sx, g, k), sumRows(g)];
-      },
+      // tidy: see groupNormSilu.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
+          const g = dy as tf.Tensor4D;
+          const dx = inputGrad ? convInputGrad(g, sw) : tf.zerosLike(sx);
+          const dw = convFilterGrad(sx, g, k);
+          return withBias ? [dx, dw, sumRows(g)] : [dx, dw];
+        }),
     };
-  }) as (x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D) => tf.Tensor4D;
+  });
 }
 
-const conv2dBiasWithInputGrad = makeConv2dBias(true);
-const conv2dBiasNoInputGrad = makeConv2dBias(false);
+const convBiasWithInputGrad = makeConv2d(true, true);
+const convBiasNoInputGrad = makeConv2d(false, true);
+const convWithInputGrad = makeConv2d(true, false);
+const convNoInputGrad = makeConv2d(false, false);
 
 /** A 1x1 convolution is a matrix product over the flattened pixels. */
-function conv1x1Forward(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D {
+function conv1x1Forward(x: tf.Tensor4D, filter: tf.Tensor4D, bias?: tf.Tensor1D): tf.Tensor4D {
   const [b, h, w, cin] = x.shape;
   const cout = filter.shape[3];
   const y = tf.fused.matMul({ a: tf.reshape(x, [b * h * w, cin]), b: tf.reshape(filter, [cin, cout]), bias });
@@ -69,8 +78,26 @@ function convInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
     const wt = tf.transpose(tf.reshape(filter, [cin, cout]));
     return tf.reshape(tf.matMul(tf.reshape(dy, [b * h * w, cout]), wt), [b, h, w, cin]);
   }
-  const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+  // The spatial flip as a product with the k^2 x k^2 exchange matrix: wasm's Reverse kernel takes
+  // 1.2-1.6 ms on a 3x3x64x64 filter, the matrix product 0.05 ms (and it is exact).
+  const rows = tf.matMul(exchangeMatrix(k * k), tf.reshape(filter, [k * k, cin * cout]));
+  const flipped = tf.transpose(tf.reshape(rows, [k, k, cin, cout]), [0, 1, 3, 2]) as tf.Tensor4D;
   return tf.fused.conv2d({ x: dy, filter: flipped, strides: 1, pad: 'same' });
+}
+
+/** n x n matrices with ones on the anti-diagonal, by size; kept for the life of the process. */
+const exchangeMatrices = new Map<number, tf.Tensor2D>();
+
+/** The n x n exchange matrix J (J[i, n-1-i] = 1): J x reverses the rows of x. */
+function exchangeMatrix(n: number): tf.Tensor2D {
+  let j = exchangeMatrices.get(n);
+  if (j === undefined || j.isDisposed) {
+    const values = new Float32Array(n * n);
+    for (let i = 0; i < n; i++) values[i * n + (n - 1 - i)] = 1;
+    j = tf.keep(tf.tensor2d(values, [n, n]));
+    exchangeMatrices.set(n, j);
+  }
+  return j;
 }
 
 /**

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend/initBackend.ts';
 import { conv2dBias } from './conv2dBias.ts';
-import { groupNorm, groupNormSilu } from './groupNormSilu.ts';
+import { groupNorm, groupNormSilu, groupNormSiluParts } from './groupNormSilu.ts';
 import { sumRows } from './sumRows.ts';
 import { upsample2x } from './upsample2x.ts';
 
@@ -92,6 +92,28 @@ describe.each(['cpu', 'wasm'] as const)('custom-gradient ops on %s', (backend) =
       inputs,
       14,
     );
+    await initBackend('cpu');
+    for (let i = 0; i < expected.length; i++) expect(maxAbsDiff(actual[i], expected[i])).toBeLessThan(2e-4);
+  });
+
+  it('groupNormSiluParts equals groupNormSilu of the channel concat, values and gradients (seed 15)', async () => {
+    const inputs = [
+      randn([2, 3, 4, 3], 15),
+      tf.add(randn([2, 3, 4, 2], 16), 1),
+      randn([5], 17),
+      randn([5], 18),
+    ];
+    const concat = (a: tf.Tensor, b: tf.Tensor, g: tf.Tensor, be: tf.Tensor) =>
+      references.gnSilu(tf.concat([a, b], 3), g, be);
+    const expected = valueAndGrads(concat, inputs, 19);
+    await initBackend(backend, { threads: 1 });
+    const parts = (a: tf.Tensor, b: tf.Tensor, g: tf.Tensor, be: tf.Tensor) => {
+      const [ga, gb] = tf.split(g, [3, 2]) as tf.Tensor1D[];
+      const [ba, bb] = tf.split(be, [3, 2]) as tf.Tensor1D[];
+      const out = groupNormSiluParts([a, b] as tf.Tensor4D[], [ga, gb], [ba, bb], 1e-5);
+      return tf.concat(out, 3);
+    };
+    const actual = valueAndGrads(parts, inputs, 19);
     await initBackend('cpu');
     for (let i = 0; i < expected.length; i++) expect(maxAbsDiff(actual[i], expected[i])).toBeLessThan(2e-4);
   });

@@ -11,7 +11,8 @@ export function upsample2x(x: tf.Tensor4D): tf.Tensor4D {
     const input = xi as tf.Tensor4D;
     return {
       value: tf.image.resizeNearestNeighbor(input, [input.shape[1] * 2, input.shape[2] * 2]),
-      gradFunc: (dy: tf.Tensor) => tf.mul(tf.avgPool(dy as tf.Tensor4D, 2, 2, 'valid'), 4),
+      // tidy: frees the pooled temporary now rather than at the end of the backward pass.
+      gradFunc: (dy: tf.Tensor) => tf.tidy(() => tf.mul(tf.avgPool(dy as tf.Tensor4D, 2, 2, 'valid'), 4)),
     };
   })(x) as tf.Tensor4D;
 }

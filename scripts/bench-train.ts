@@ -1,0 +1,256 @@
+// Benchmark of one training step of @oxels/trainer (U-Net forward + backward, oxel loss, clipping,
+// AdamW) for the paper's 2D configuration (16 pairs = 32 images of 32x32 per step) and 3D
+// configuration (8 pairs = 16 images of 128x128), on the wasm backend with 1 thread and with one
+// thread per core, and in the same run the same step in PyTorch on the CPU
+// (scripts/bench_train_torch.py, Debian's python3-torch) with 1 thread and one per core: the peer.
+// Every measurement runs in its own process (the wasm thread count is fixed per process); runs
+// of a configuration alternate between engines, so that load from other processes spreads over
+// all of them. Prints one JSON object on stdout, progress on stderr.
+//   npx tsx scripts/bench-train.ts [--configs 2d,3d] [--repeats 2] [--steps 3] [--cpu] [--quick]
+import { execFileSync } from 'node:child_process';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createRng } from '@oxels/raycast';
+import {
+  AdamW,
+  type BackendName,
+  initBackend,
+  type LossBatch,
+  toTrainBatch,
+  trainStep,
+  UNET_2D_CONFIG,
+  UNET_3D_CONFIG,
+  UNet,
+  unetParameterCount,
+} from '@oxels/trainer';
+
+const CONFIGS = {
+  '2d': { model: UNET_2D_CONFIG, pairs: 16, size: 32 },
+  '3d': { model: UNET_3D_CONFIG, pairs: 8, size: 128 },
+} as const;
+type ConfigName = keyof typeof CONFIGS;
+
+/** One measurement request, run in a child process. */
+interface Job {
+  engine: 'tfjs' | 'torch';
+  backend?: BackendName;
+  threads: number;
+  config: ConfigName;
+  steps: number;
+}
+
+/** What a child reports. */
+interface Measurement {
+  backend: string;
+  device?: string;
+  threads: number;
+  secondsPerStep: number[];
+  /** CPU time of the whole process (all threads) per step: less sensitive to other load than wall time. */
+  cpuSecondsPerStep: number[];
+  parameterCount?: number;
+}
+
+/** A synthetic batch: seeded random images, N = H*W/8 samples per image, 1/8 of them positive. */
+function syntheticBatch(pairs: number, size: number, seed: number): LossBatch {
+  const rng = createRng(seed);
+  const hw = size * size;
+  const n = hw / 8;
+  const image = () => Float32Array.from({ length: pairs * hw * 3 }, () => rng.next());
+  const pixels = () => Int32Array.from({ length: pairs * n }, () => rng.int(hw));
+  return {
+    batchSize: pairs,
+    width: size,
+    height: size,
+    samples: n,
+    view1: image(),
+    view2: image(),
+    idx1: pixels(),
+    idx2: pixels(),
+    isPositive: Uint8Array.from({ length: pairs * n }, (_, i) => (i % 8 === 0 ? 1 : 0)),
+  };
+}
+
+/** Child mode: one warm-up step, then `steps` timed training steps. */
+async function measureTfjs(job: Job): Promise<Measurement> {
+  const info = await initBackend(job.backend ?? 'auto', { threads: job.threads });
+  const { model: config, pairs, size } = CONFIGS[job.config];
+  const model = new UNet(config, 1);
+  const optimizer = new AdamW(model.parameters);
+  optimizer.learningRate = 1e-3;
+  const batch = toTrainBatch(syntheticBatch(pairs, size, 2));
+  trainStep(model, optimizer, batch, { seed: 0 });
+  const seconds: number[] = [];
+  const cpuSeconds: number[] = [];
+  for (let step = 1; step <= job.steps; step++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    trainStep(model, optimizer, batch, { seed: step });
+    const c = process.cpuUsage(c0);
+    seconds.push((performance.now() - t0) / 1000);
+    cpuSeconds.push((c.user + c.system) / 1e6);
+  }
+  return {
+    backend: info.backend,
+    device: info.device,
+    threads: job.threads,
+    secondsPerStep: seconds,
+    cpuSecondsPerStep: cpuSeconds,
+  };
+}
+
+const SCRIPT = fileURLToPath(import.meta.url);
+const TORCH_SCRIPT = fileURLToPath(new URL('./bench_train_torch.py', import.meta.url));
+
+/** Runs one job in a fresh process and parses its JSON line. */
+function run(job: Job): Measurement {
+  const { pairs, size } = CONFIGS[job.config];
+  if (job.engine === 'torch') {
+    const out = execFileSync(
+      '/usr/bin/python3',
+      [
+        TORCH_SCRIPT,
+        '--config',
+        job.config,
+        '--pairs',
+        `${pairs}`,
+        '--size',
+        `${size}`,
+        '--threads',
+        `${job.threads}`,
+        '--steps',
+        `${job.steps}`,
+        '--warmup',
+        '1',
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const r = JSON.parse(out.trim().split('\n').at(-1)!);
+    return {
+      backend: `torch ${r.torchVersion}`,
+      threads: r.threads,
+      secondsPerStep: r.stepSeconds,
+      cpuSecondsPerStep: r.stepCpuSeconds,
+      parameterCount: r.parameterCount,
+    };
+  }
+  const out = execFileSync(process.execPath, ['--import', 'tsx', SCRIPT, '--child', JSON.stringify(job)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const round = (x: number, digits = 3) => Number(x.toPrecision(digits));
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      child: { type: 'string' },
+      configs: { type: 'string', default: '2d,3d' },
+      repeats: { type: 'string', default: '2' },
+      steps: { type: 'string', default: '3' },
+      cpu: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+    },
+  });
+  if (values.child) {
+    console.log(JSON.stringify(await measureTfjs(JSON.parse(values.child) as Job)));
+    return;
+  }
+  const repeats = values.quick ? 1 : Number(values.repeats);
+  const steps = values.quick ? 2 : Number(values.steps);
+  const cores = availableParallelism();
+  const configs = values.configs.split(',') as ConfigName[];
+  const result: Record<string, unknown> = {
+    benchmark: 'bench-train',
+    machine: {
+      cpu: cpus()[0]?.model,
+      cores,
+      node: process.version,
+      loadAverageAtStart: loadavg().map((x) => round(x)),
+    },
+    settings: { repeats, timedStepsPerRun: steps, warmupSteps: 1 },
+  };
+  const results: Record<string, unknown> = {};
+  for (const config of configs) {
+    const engines: Record<string, Omit<Job, 'config' | 'steps'>> = {
+      'wasm-1': { engine: 'tfjs', backend: 'wasm', threads: 1 },
+      [`wasm-${cores}`]: { engine: 'tfjs', backend: 'wasm', threads: cores },
+      'torch-1': { engine: 'torch', threads: 1 },
+      [`torch-${cores}`]: { engine: 'torch', threads: cores },
+    };
+    // The default backend of `initBackend('auto')`, when it is not wasm (tensorflow or webgpu).
+    engines.default = { engine: 'tfjs', backend: 'auto', threads: 0 };
+    if (values.cpu) engines.cpu = { engine: 'tfjs', backend: 'cpu', threads: 1 };
+    const samples = new Map<string, { m: Measurement; load: number }[]>();
+    for (let r = 0; r < repeats; r++) {
+      const names = Object.keys(engines);
+      // Rotate the order each repeat so that no engine always runs first (or last).
+      for (const name of [...names.slice(r % names.length), ...names.slice(0, r % names.length)]) {
+        process.stderr.write(`bench-train: ${config} ${name} (repeat ${r + 1}/${repeats})\n`);
+        const m = run({ ...engines[name], config, steps });
+        samples.set(name, [...(samples.get(name) ?? []), { m, load: loadavg()[0] }]);
+      }
+    }
+    // `auto` resolving to wasm with one thread per core duplicates that run: fold it in.
+    const auto = samples.get('default')!;
+    const defaultName = auto[0].m.backend === 'wasm' ? `wasm-${cores}` : 'default';
+    if (defaultName !== 'default') {
+      samples.set(defaultName, [...samples.get(defaultName)!, ...auto]);
+      samples.delete('default');
+    }
+    const runs: Record<string, { secondsPerStep: number; stepsPerSecond: number }> = {};
+    const report: Record<string, unknown> = {};
+    for (const [name, list] of samples) {
+      const all = list.flatMap((s) => s.m.secondsPerStep);
+      const sec = median(all);
+      runs[name] = { secondsPerStep: sec, stepsPerSecond: 1 / sec };
+      report[name] = {
+        backend: list[0].m.backend,
+        device: list[0].m.device,
+        threads: list[0].m.threads,
+        secondsPerStep: round(sec),
+        minSecondsPerStep: round(Math.min(...all)),
+        stepsPerSecond: round(1 / sec),
+        cpuSecondsPerStep: round(median(list.flatMap((s) => s.m.cpuSecondsPerStep))),
+        runMedians: list.map((s) => round(median(s.m.secondsPerStep))),
+        loadAverageAfterRuns: list.map((s) => round(s.load)),
+      };
+    }
+    const peer = runs[`torch-${cores}`];
+    const ratio = runs[defaultName].stepsPerSecond / peer.stepsPerSecond;
+    const { model, pairs, size } = CONFIGS[config];
+    results[config] = {
+      parameterCount: unetParameterCount(model),
+      torchParameterCount: samples.get('torch-1')![0].m.parameterCount,
+      pairsPerStep: pairs,
+      imagesPerStep: 2 * pairs,
+      size,
+      samplesPerImage: (size * size) / 8,
+      runs: report,
+      defaultBackend: defaultName,
+      peer: `torch-${cores}`,
+      peerRatio: round(ratio),
+      target: round(1 / 3),
+      meetsTarget: ratio >= 1 / 3,
+      bestTfjsVsBestTorch: round(
+        Math.max(runs['wasm-1'].stepsPerSecond, runs[`wasm-${cores}`].stepsPerSecond) /
+          Math.max(runs['torch-1'].stepsPerSecond, peer.stepsPerSecond),
+      ),
+      threadScaling: {
+        wasm: round(runs[`wasm-${cores}`].stepsPerSecond / runs['wasm-1'].stepsPerSecond),
+        torch: round(peer.stepsPerSecond / runs['torch-1'].stepsPerSecond),
+      },
+    };
+  }
+  result.configs = results;
+  result.loadAverageAtEnd = loadavg().map((x) => round(x));
+  console.log(JSON.stringify(result, null, 2));
+}
+
+await main();
