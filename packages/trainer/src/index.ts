@@ -37,7 +37,7 @@ export { hwioToOihw, oihwToHwio } from './model/weightLayout.ts';
 
 // losses: the paper's stable single-pixel contrastive loss
 export type { OxelLossInputs, OxelLossTerms } from './losses/oxelLoss.ts';
-export { descriptorDistance, oxelLoss, oxelLossOnSamples } from './losses/oxelLoss.ts';
+export { descriptorDistance, oxelLoss, oxelLossOnSamples, oxelLossStacked } from './losses/oxelLoss.ts';
 
 // train: optimiser, schedule, clipping, one step
 export type { AdamWState } from './train/AdamW.ts';
