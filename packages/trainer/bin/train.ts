@@ -10,6 +10,7 @@ import {
   DEFAULT_TRAIN_CONFIG,
   LOSS_NORMS,
   runTraining,
+  TRAIN_OBJECTIVES,
   type TrainConfig,
   type TrainSource,
 } from '@oxels/trainer';
@@ -49,6 +50,36 @@ const program = new Command('train')
   .option('--steps <n>', 'training steps', positiveInt('--steps'))
   .option('--batch <n>', 'pairs per step', positiveInt('--batch'))
   .option('--lr <x>', 'peak learning rate (one-cycle schedule)', number('--lr'), d.lr)
+  .addOption(
+    new Option(
+      '--objective <name>',
+      "oxel: the paper's loss; vader: pixel InfoNCE + momentum encoder; clove: EMA teacher + attention predictor",
+    )
+      .choices([...TRAIN_OBJECTIVES])
+      .default(d.objective),
+  )
+  .option(
+    '--matches <n>',
+    'vader/clove: matched pixel pairs per view pair',
+    positiveInt('--matches'),
+    d.vader.matches,
+  )
+  .option(
+    '--momentum <x>',
+    `vader/clove: teacher momentum (default ${d.vader.momentum} vader, ${d.clove.momentum} clove)`,
+    number('--momentum'),
+  )
+  .option('--temperature <x>', 'vader: InfoNCE temperature', number('--temperature'), d.vader.temperature)
+  .option('--queue-size <n>', 'vader: queued negatives', positiveInt('--queue-size'), d.vader.queueSize)
+  .option('--heads <n>', 'clove: predictor attention heads', positiveInt('--heads'), d.clove.heads)
+  .option(
+    '--attention-temperature <x>',
+    'clove: temperature of the cosine attention',
+    number('--attention-temperature'),
+    d.clove.attentionTemperature,
+  )
+  .option('--top-k <n>', 'clove: k of the hard negative', positiveInt('--top-k'), d.clove.topK)
+  .option('--margin <x>', 'clove: ranking margin (cosine units)', number('--margin'), d.clove.margin)
   .addOption(new Option('--norm <norm>', 'descriptor distance').choices([...LOSS_NORMS]).default(d.norm))
   .option('--lambda <x>', 'weight of the between-image term, in [0, 1]', number('--lambda'), d.lambda)
   .option(
@@ -134,6 +165,21 @@ const config: TrainConfig = {
   source: source(),
   model: o.model ?? (is2d ? '2d' : '3d'),
   outChannels: o.channels,
+  objective: o.objective,
+  vader: {
+    matches: o.matches,
+    temperature: o.temperature,
+    momentum: o.momentum ?? d.vader.momentum,
+    queueSize: o.queueSize,
+  },
+  clove: {
+    matches: o.matches,
+    momentum: o.momentum ?? d.clove.momentum,
+    heads: o.heads,
+    attentionTemperature: o.attentionTemperature,
+    topK: o.topK,
+    margin: o.margin,
+  },
   steps: o.steps ?? (is2d ? 3000 : d.steps),
   batchSize: o.batch ?? (is2d ? 32 : d.batchSize),
   lr: o.lr,
@@ -170,7 +216,7 @@ try {
       onLog: (m) => console.error(`train: ${m}`),
       onStart: ({ backend, parameters, startStep }) => {
         console.error(
-          `train: backend ${backend.backend} (${backend.device}); ${config.model} U-Net, ${parameters.toLocaleString('en')} parameters`,
+          `train: backend ${backend.backend} (${backend.device}); ${config.model} U-Net, ${parameters.toLocaleString('en')} parameters; objective ${config.objective}`,
         );
         if (!o.quiet) bar.start(config.steps, startStep, { loss: '-', rate: '-' });
       },
@@ -185,7 +231,9 @@ try {
   console.log(
     `train: ${summary.stopped ? 'stopped' : 'done'} at step ${summary.step}/${config.steps}` +
       (m
-        ? `, loss ${m.loss.toFixed(4)} (within ${m.within.toFixed(4)}, between ${m.between.toFixed(4)})`
+        ? config.objective === 'oxel'
+          ? `, loss ${m.loss.toFixed(4)} (within ${m.within.toFixed(4)}, between ${m.between.toFixed(4)})`
+          : `, loss ${m.loss.toFixed(4)} (positive similarity ${m.within.toFixed(4)}, negative ${m.between.toFixed(4)})`
         : '') +
       ` -> ${runDir}`,
   );

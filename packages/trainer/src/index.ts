@@ -47,6 +47,31 @@ export { oneCycleRate } from './train/oneCycleRate.ts';
 export type { LossAndGradients, TrainBatch, TrainStepOptions, TrainStepResult } from './train/trainStep.ts';
 export { DEFAULT_TRAIN_STEP_OPTIONS, lossAndGradients, trainStep } from './train/trainStep.ts';
 
+// other objectives on the same backbone: VADeR (pixel InfoNCE, momentum encoder + queue), CLoVE
+// (EMA teacher, normalised multi-head attention predictor, margin ranking with hard negatives)
+export type { VaderLossOptions, VaderLossTerms } from './losses/vaderLoss.ts';
+export { DEFAULT_VADER_LOSS_OPTIONS, vaderLoss } from './losses/vaderLoss.ts';
+export type { CloveLossOptions, CloveLossTerms } from './losses/cloveLoss.ts';
+export { cloveLoss, DEFAULT_CLOVE_LOSS_OPTIONS } from './losses/cloveLoss.ts';
+export { l2Normalize } from './losses/l2Normalize.ts';
+export type { AttentionPredictorConfig } from './model/AttentionPredictor.ts';
+export { AttentionPredictor, DEFAULT_ATTENTION_PREDICTOR_CONFIG } from './model/AttentionPredictor.ts';
+export { emaUpdate } from './train/emaUpdate.ts';
+export type { MatchedPixels } from './train/selectMatchedPixels.ts';
+export { selectMatchedPixels } from './train/selectMatchedPixels.ts';
+export type { VaderOptions, VaderState, VaderStepOptions } from './train/vaderStep.ts';
+export { createVaderState, DEFAULT_VADER_OPTIONS, disposeVaderState, vaderStep } from './train/vaderStep.ts';
+export type { CloveOptions, CloveState, CloveStepOptions } from './train/cloveStep.ts';
+export {
+  cloveParameters,
+  cloveStep,
+  createCloveState,
+  DEFAULT_CLOVE_OPTIONS,
+  disposeCloveState,
+} from './train/cloveStep.ts';
+export type { TrainObjective, TrainObjectiveName } from './train/trainObjective.ts';
+export { createTrainObjective, TRAIN_OBJECTIVES } from './train/trainObjective.ts';
+
 // 2D warp mode: homographies, warping, pixel mapping, correspondences, photometric jitter
 export type { Mat3, Point2 } from './warp2d/homography.ts';
 export { applyHomography, compose3, identity3, invert3, multiply3 } from './warp2d/homography.ts';

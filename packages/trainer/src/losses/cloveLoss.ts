@@ -64,7 +64,7 @@ export function cloveLoss(
   );
   const k = Math.min(topK, m - 1);
   const terms = tf.tidy(() => {
-    const s = tf.matMul(predictions, targets, false, true); // [M, M]
+    const s = tf.matMul(predictions, targets, false, true) as tf.Tensor2D; // [M, M]
     const pos = tf.sum(tf.mul(predictions, targets), 1);
     const neg = tf.div(tf.sum(tf.mul(s, hardNegativeMask(s, k)), 1), k - 1);
     const loss = tf.mean(tf.relu(tf.add(tf.sub(neg, pos), margin)));

@@ -6,6 +6,9 @@ import {
   DEFAULT_OXEL_LOSS_OPTIONS,
   type LossNorm,
 } from '../constants.ts';
+import { type CloveOptions, DEFAULT_CLOVE_OPTIONS } from './cloveStep.ts';
+import type { TrainObjectiveName } from './trainObjective.ts';
+import { DEFAULT_VADER_OPTIONS, type VaderOptions } from './vaderStep.ts';
 
 /** Where training pairs come from. */
 export type TrainSource =
@@ -25,6 +28,14 @@ export interface TrainConfig {
   model: '2d' | '3d';
   /** Descriptor channels C. */
   outChannels: number;
+  /**
+   * What the U-Net is trained for: the paper's stable single-pixel contrastive loss (`oxel`, default),
+   * VADeR's pixel InfoNCE with a momentum encoder (`vader`), or CLoVE's contextualised embeddings
+   * (`clove`). `norm`, `lambda` apply to oxel; `vader` and `clove` to theirs.
+   */
+  objective: TrainObjectiveName;
+  vader: VaderOptions;
+  clove: CloveOptions;
   steps: number;
   /** Pairs per step. */
   batchSize: number;
@@ -50,6 +61,9 @@ export interface TrainConfig {
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   model: '3d',
   outChannels: 32,
+  objective: 'oxel',
+  vader: DEFAULT_VADER_OPTIONS,
+  clove: DEFAULT_CLOVE_OPTIONS,
   steps: 2000,
   batchSize: 8,
   lr: 1e-3,

@@ -14,6 +14,8 @@ interface LatestPointer {
 
 /** What a checkpoint restores. */
 export interface Checkpoint {
+  /** The checkpoint's directory (extra state files of an objective lie here). */
+  dir: string;
   /** Training steps completed. */
   step: number;
   /** Model weights in tfjs layout, by state_dict key. */
@@ -29,17 +31,20 @@ const checkpointDir = (runDir: string, step: number) =>
  * - model.json + weights.bin: the weights in TensorFlow.js's format (a weightsManifest; tfjs layout);
  * - model.safetensors: the weights for PyTorch (`load_state_dict(safetensors.torch.load_file(...))`
  *   on the reference U-Net: state_dict keys, conv kernels as [Cout, Cin, kh, kw]);
- * - optimizer.safetensors: AdamW moments (tfjs layout), its step count in the metadata.
+ * - optimizer.safetensors: AdamW moments (tfjs layout), its step count in the metadata;
+ * - `extraFiles`: an objective's own state by file name (e.g. VADeR's teacher.safetensors and
+ *   queue.safetensors), written as given.
  * Written to a temporary directory and renamed, then latest.json is replaced atomically: a kill at
- * any moment leaves the previous checkpoint intact. Keeps the last `keep` checkpoints.
+ * any moment leaves the previous checkpoint intact. Keeps the last `keep` checkpoints (default 3).
  */
 export function saveCheckpoint(
   runDir: string,
   step: number,
   model: UNet,
   optimizer: AdamW,
-  keep = 3,
+  options: Partial<{ keep: number; extraFiles: ReadonlyMap<string, Uint8Array> }> = {},
 ): string {
+  const { keep = 3, extraFiles = new Map<string, Uint8Array>() } = options;
   const dir = checkpointDir(runDir, step);
   const tmp = `${dir}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
@@ -78,6 +83,8 @@ export function saveCheckpoint(
     encodeSafetensors(moments, { adamw_step: String(state.step) }),
   );
 
+  for (const [name, bytes] of extraFiles) writeFileSync(join(tmp, name), bytes);
+
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
   const pointer: LatestPointer = { step, dir: dir.slice(dir.lastIndexOf('/') + 1) };
@@ -105,7 +112,7 @@ export function loadLatestCheckpoint(runDir: string): Checkpoint | null {
   const m = new Map<string, WeightArray>();
   const v = new Map<string, WeightArray>();
   for (const [key, t] of tensors) (key.startsWith('m.') ? m : v).set(key.slice(2), t);
-  return { step: pointer.step, weights, optimizer: { step: Number(metadata.adamw_step), m, v } };
+  return { dir, step: pointer.step, weights, optimizer: { step: Number(metadata.adamw_step), m, v } };
 }
 
 /** Reads weights saved in TensorFlow.js's format (model.json's weightsManifest + .bin). */

@@ -9,11 +9,11 @@ describe('emaUpdate', () => {
   });
 
   it('sets w = m w + (1 - m) s for every weight, leaving the source alone', () => {
-    const target = new Map([
+    const target = new Map<string, tf.Variable>([
       ['a', tf.variable(tf.tensor1d([1, 2]))],
       ['b', tf.variable(tf.tensor2d([[-4]]))],
     ]);
-    const source = new Map([
+    const source = new Map<string, tf.Variable>([
       ['a', tf.variable(tf.tensor1d([3, 5]))],
       ['b', tf.variable(tf.tensor2d([[6]]))],
     ]);

@@ -10,16 +10,18 @@ import { AdamW } from './AdamW.ts';
 import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { oneCycleRate } from './oneCycleRate.ts';
 import { openBatchSource } from './openBatchSource.ts';
-import type { TrainConfig, TrainRunOptions } from './TrainConfig.ts';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig, type TrainRunOptions } from './TrainConfig.ts';
 import { toTrainBatch } from './toTrainBatch.ts';
+import { createTrainObjective, TRAIN_OBJECTIVES } from './trainObjective.ts';
 import { writeTrainingCurves } from './writeTrainingCurves.ts';
-import { trainStep } from './trainStep.ts';
 
 /** One line of RUN/metrics.jsonl. */
 export interface StepMetrics {
   step: number;
   loss: number;
+  /** oxel: the within-image term; vader and clove: the mean cosine similarity to the positive. */
   within: number;
+  /** oxel: the between-image term; vader: mean similarity to the queue; clove: to the hard negative. */
   between: number;
   lr: number;
   gradNorm: number;
@@ -56,7 +58,7 @@ export function modelConfig(config: Pick<TrainConfig, 'model' | 'outChannels'>):
 }
 
 /**
- * Trains the U-Net with the oxel loss as `config` says, in `runDir`: config.json, metrics.jsonl (one
+ * Trains the U-Net with `config.objective` (the oxel loss by default) as `config` says, in `runDir`: config.json, metrics.jsonl (one
  * StepMetrics per step), curves.png (at the end) and checkpoints/ (every `checkpointEvery` steps, at the end, and when
  * `shouldStop` says so). With `resume`, continues from the latest checkpoint with the same schedule and
  * the same data: a run stopped and resumed ends with the weights an uninterrupted run ends with.
@@ -74,11 +76,13 @@ export async function runTraining(
   const metricsPath = join(runDir, 'metrics.jsonl');
   const checkpoint = run.resume ? resumeFrom(runDir, config) : freshRun(runDir);
   const model = new UNet(modelConfig(config), config.seed);
-  const optimizer = new AdamW(model.parameters, { weightDecay: config.weightDecay });
+  const objective = createTrainObjective(config, model);
+  const optimizer = new AdamW(objective.parameters, { weightDecay: config.weightDecay });
   let step = 0;
   if (checkpoint) {
     model.setWeights(checkpoint.weights);
     optimizer.setState(checkpoint.optimizer);
+    objective.restore(checkpoint.dir);
     step = checkpoint.step;
     keepMetricsUpTo(metricsPath, step);
     log(`resuming ${runDir} at step ${step} of ${config.steps}`);
@@ -100,11 +104,7 @@ export async function runTraining(
       const t0 = performance.now();
       optimizer.learningRate = oneCycleRate(step, config.steps, { peakRate: config.lr });
       const tensors = toTrainBatch(batch);
-      const result = trainStep(model, optimizer, tensors, {
-        loss: { norm: config.norm, lambda: config.lambda },
-        clipNorm: config.clipNorm,
-        seed: deriveSeed(config.seed, 4, step),
-      });
+      const result = objective.step(optimizer, tensors, deriveSeed(config.seed, 4, step));
       tf.dispose(Object.values(tensors));
       const seconds = (performance.now() - t0) / 1000;
       step++;
@@ -120,7 +120,9 @@ export async function runTraining(
       hooks.onStep?.(last);
       stopped = step < config.steps && (hooks.shouldStop?.() ?? false);
       if (step % config.checkpointEvery === 0 || step === config.steps || stopped) {
-        const dir = saveCheckpoint(runDir, step, model, optimizer);
+        const dir = saveCheckpoint(runDir, step, model, optimizer, {
+          extraFiles: objective.checkpointFiles(),
+        });
         hooks.onCheckpoint?.(dir, step);
       }
       if (stopped) break;
@@ -128,6 +130,7 @@ export async function runTraining(
   } finally {
     await source.close();
     optimizer.dispose();
+    objective.dispose();
     model.dispose();
   }
   if (step > 0) hooks.onLog?.(`curves: ${await writeTrainingCurves(runDir)}`);
@@ -146,6 +149,32 @@ function validateTrainConfig(c: TrainConfig): void {
     ['--channels', c.outChannels],
   ] as const) {
     if (!Number.isInteger(v) || v < 1) bad(`${name} must be a positive integer (got ${v})`);
+  }
+  if (!TRAIN_OBJECTIVES.includes(c.objective))
+    bad(`--objective must be one of ${TRAIN_OBJECTIVES.join(', ')} (got ${c.objective})`);
+  if (c.objective === 'vader') {
+    const v = c.vader;
+    if (!Number.isInteger(v.matches) || v.matches < 1)
+      bad(`--matches must be a positive integer (got ${v.matches})`);
+    if (!Number.isInteger(v.queueSize) || v.queueSize < 1)
+      bad(`--queue-size must be a positive integer (got ${v.queueSize})`);
+    if (!(v.temperature > 0)) bad(`--temperature must be > 0 (got ${v.temperature})`);
+    if (!(v.momentum >= 0 && v.momentum <= 1)) bad(`--momentum must be in [0, 1] (got ${v.momentum})`);
+  }
+  if (c.objective === 'clove') {
+    const k = c.clove;
+    if (!Number.isInteger(k.matches) || k.matches < 1)
+      bad(`--matches must be a positive integer (got ${k.matches})`);
+    if (!(k.momentum >= 0 && k.momentum <= 1)) bad(`--momentum must be in [0, 1] (got ${k.momentum})`);
+    if (!Number.isInteger(k.heads) || k.heads < 1 || c.outChannels % k.heads !== 0)
+      bad(`--heads must divide --channels ${c.outChannels} (got ${k.heads})`);
+    if (!Number.isInteger(k.topK) || k.topK < 2) bad(`--top-k must be an integer >= 2 (got ${k.topK})`);
+    if (!(k.attentionTemperature > 0))
+      bad(`--attention-temperature must be > 0 (got ${k.attentionTemperature})`);
+    if (c.batchSize * Math.min(k.matches, Math.round(c.samples * c.positiveFraction)) < 3)
+      bad(
+        'clove needs at least 3 matched pixels per batch (raise --batch, --matches or --positive-fraction)',
+      );
   }
   if (!(c.lr > 0)) bad(`--lr must be > 0 (got ${c.lr})`);
   if (!(c.lambda >= 0 && c.lambda <= 1)) bad(`--lambda must be in [0, 1] (got ${c.lambda})`);
@@ -175,7 +204,13 @@ function resumeFrom(runDir: string, config: TrainConfig) {
   const path = join(runDir, 'config.json');
   if (!existsSync(path))
     throw new TrainerError('NOT_FOUND', `train --resume: ${runDir} holds no run (no config.json)`, runDir);
-  const saved = JSON.parse(readFileSync(path, 'utf8')) as TrainConfig;
+  // Runs from before `--objective` existed were oxel runs with these defaults.
+  const saved = {
+    objective: 'oxel',
+    vader: DEFAULT_TRAIN_CONFIG.vader,
+    clove: DEFAULT_TRAIN_CONFIG.clove,
+    ...JSON.parse(readFileSync(path, 'utf8')),
+  } as TrainConfig;
   const differs = Object.keys({ ...saved, ...config }).filter(
     (k) => JSON.stringify(saved[k as keyof TrainConfig]) !== JSON.stringify(config[k as keyof TrainConfig]),
   );

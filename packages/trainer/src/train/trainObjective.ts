@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { TrainerError } from '../errors.ts';
+import type { UNet, WeightArray } from '../model/UNet.ts';
+import type { AdamW } from './AdamW.ts';
+import { cloveParameters, cloveStep, createCloveState, disposeCloveState } from './cloveStep.ts';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
+import type { TrainConfig } from './TrainConfig.ts';
+import { type TrainBatch, type TrainStepResult, trainStep } from './trainStep.ts';
+import { createVaderState, disposeVaderState, vaderStep } from './vaderStep.ts';
+
+/** Training objectives on the same backbone and data (`--objective`). */
+export const TRAIN_OBJECTIVES = ['oxel', 'vader', 'clove'] as const;
+export type TrainObjectiveName = (typeof TRAIN_OBJECTIVES)[number];
+
+/**
+ * One objective of a run, with whatever it trains or tracks beside the student U-Net (momentum encoder
+ * and queue for VADeR, predictor and EMA teacher for CLoVE) and how that state goes into a checkpoint.
+ */
+export interface TrainObjective {
+  readonly name: TrainObjectiveName;
+  /** Every variable the optimiser updates, by name (the student's, plus a predictor's). */
+  readonly parameters: ReadonlyMap<string, tf.Variable>;
+  /** One optimisation step at `optimizer.learningRate`; creates no lasting tensors. */
+  step(optimizer: AdamW, batch: TrainBatch, seed: number): TrainStepResult;
+  /** The extra state as checkpoint files (name -> bytes): none for oxel. */
+  checkpointFiles(): Map<string, Uint8Array>;
+  /** Restores the extra state from a checkpoint directory written with `checkpointFiles`. */
+  restore(dir: string): void;
+  dispose(): void;
+}
+
+const weightsFile = (weights: ReadonlyMap<string, WeightArray>) => encodeSafetensors(weights);
+const readWeights = (dir: string, name: string) => {
+  const path = join(dir, name);
+  return decodeSafetensors(readFileSync(path), path).tensors;
+};
+
+/**
+ * The objective `config.objective` around `student`: `oxel` (the paper's loss, `trainStep`), `vader`
+ * (`vaderStep`; checkpoint files teacher.safetensors + queue.safetensors) or `clove` (`cloveStep`;
+ * teacher.safetensors + predictor.safetensors). Extra state is initialised from `config.seed`.
+ */
+export function createTrainObjective(config: TrainConfig, student: UNet): TrainObjective {
+  switch (config.objective) {
+    case 'oxel':
+      return {
+        name: 'oxel',
+        parameters: student.parameters,
+        step: (optimizer, batch, seed) =>
+          trainStep(student, optimizer, batch, {
+            loss: { norm: config.norm, lambda: config.lambda },
+            clipNorm: config.clipNorm,
+            seed,
+          }),
+        checkpointFiles: () => new Map(),
+        restore: () => {},
+        dispose: () => {},
+      };
+    case 'vader': {
+      const state = createVaderState(student, config.vader.queueSize, config.seed + 1);
+      return {
+        name: 'vader',
+        parameters: student.parameters,
+        step: (optimizer, batch, seed) =>
+          vaderStep(student, state, optimizer, batch, { ...config.vader, clipNorm: config.clipNorm, seed }),
+        checkpointFiles: () =>
+          new Map([
+            ['teacher.safetensors', weightsFile(state.teacher.getWeights())],
+            [
+              'queue.safetensors',
+              weightsFile(
+                new Map([
+                  ['queue', { shape: [...state.queue.shape], data: state.queue.dataSync() as Float32Array }],
+                ]),
+              ),
+            ],
+          ]),
+        restore: (dir) => {
+          state.teacher.setWeights(readWeights(dir, 'teacher.safetensors'));
+          const queue = readWeights(dir, 'queue.safetensors').get('queue');
+          if (!queue || queue.data.length !== state.queue.size) {
+            throw new TrainerError(
+              'BAD_DATA',
+              `train --resume: ${join(dir, 'queue.safetensors')} holds no queue of ${state.queue.shape.join('x')} values`,
+              dir,
+            );
+          }
+          tf.tidy(() => state.queue.assign(tf.tensor2d(queue.data, state.queue.shape)));
+        },
+        dispose: () => disposeVaderState(state),
+      };
+    }
+    case 'clove': {
+      const state = createCloveState(student, config.clove, config.seed + 1);
+      return {
+        name: 'clove',
+        parameters: cloveParameters(student, state),
+        step: (optimizer, batch, seed) =>
+          cloveStep(student, state, optimizer, batch, { ...config.clove, clipNorm: config.clipNorm, seed }),
+        checkpointFiles: () =>
+          new Map([
+            ['teacher.safetensors', weightsFile(state.teacher.getWeights())],
+            ['predictor.safetensors', weightsFile(state.predictor.getWeights())],
+          ]),
+        restore: (dir) => {
+          state.teacher.setWeights(readWeights(dir, 'teacher.safetensors'));
+          state.predictor.setWeights(readWeights(dir, 'predictor.safetensors'));
+        },
+        dispose: () => disposeCloveState(state),
+      };
+    }
+  }
+}
