@@ -8,13 +8,16 @@
 // all of them. Prints one JSON object on stdout, progress on stderr.
 //   npx tsx scripts/bench-train.ts [--configs 2d,3d] [--repeats 2] [--steps 3] [--cpu] [--quick]
 import { execFileSync } from 'node:child_process';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRng } from '@oxels/raycast';
 import {
   AdamW,
   type BackendName,
+  hwioToOihw,
   initBackend,
   type LossBatch,
   toTrainBatch,
@@ -141,6 +144,45 @@ function run(job: Job): Measurement {
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
 
+/**
+ * Checks that the PyTorch peer is the same network: exports a seeded tfjs model's weights in
+ * PyTorch layout under the same state_dict keys, loads them strictly into the peer, and compares
+ * the outputs of both on the same two images.
+ */
+async function torchParity(config: ConfigName): Promise<unknown> {
+  await initBackend('wasm', { threads: 1 });
+  const model = new UNet(CONFIGS[config].model, 3);
+  const size = CONFIGS[config].size;
+  const x = toTrainBatch(syntheticBatch(2, size, 4)).view1;
+  const y = model.forward(x);
+  const dir = mkdtempSync(join(tmpdir(), 'oxels-bench-train-'));
+  try {
+    const index: Record<string, { shape: number[]; offset: number }> = {};
+    const parts: Float32Array[] = [];
+    let offset = 0;
+    for (const [name, w] of model.getWeights()) {
+      const t = hwioToOihw(w);
+      index[name] = { shape: t.shape, offset };
+      parts.push(t.data);
+      offset += t.data.length;
+    }
+    const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    writeFileSync(join(dir, 'weights.bin'), Buffer.concat(parts.map(bytes)));
+    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+    writeFileSync(join(dir, 'shapes.json'), JSON.stringify({ x: x.shape, y: y.shape }));
+    writeFileSync(join(dir, 'x.bin'), bytes(x.dataSync() as Float32Array));
+    writeFileSync(join(dir, 'y.bin'), bytes(y.dataSync() as Float32Array));
+    const out = execFileSync('/usr/bin/python3', [TORCH_SCRIPT, '--config', config, '--parity', dir], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    return JSON.parse(out.trim().split('\n').at(-1)!);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    model.dispose();
+  }
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -226,6 +268,7 @@ async function main(): Promise<void> {
     const ratio = runs[defaultName].stepsPerSecond / peer.stepsPerSecond;
     const { model, pairs, size } = CONFIGS[config];
     results[config] = {
+      torchParity: await torchParity(config),
       parameterCount: unetParameterCount(model),
       torchParameterCount: samples.get('torch-1')![0].m.parameterCount,
       pairsPerStep: pairs,
@@ -241,6 +284,12 @@ async function main(): Promise<void> {
       bestTfjsVsBestTorch: round(
         Math.max(runs['wasm-1'].stepsPerSecond, runs[`wasm-${cores}`].stepsPerSecond) /
           Math.max(runs['torch-1'].stepsPerSecond, peer.stepsPerSecond),
+      ),
+      // CPU seconds per step, torch over tfjs, both on one thread: the efficiency ratio least
+      // disturbed by other processes (they stretch wall time, not the CPU time a step needs).
+      singleThreadCpuRatio: round(
+        median(samples.get('torch-1')!.flatMap((s) => s.m.cpuSecondsPerStep)) /
+          median(samples.get('wasm-1')!.flatMap((s) => s.m.cpuSecondsPerStep)),
       ),
       threadScaling: {
         wasm: round(runs[`wasm-${cores}`].stepsPerSecond / runs['wasm-1'].stepsPerSecond),

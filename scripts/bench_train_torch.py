@@ -134,6 +134,27 @@ def oxel_loss(o1, o2, idx1, idx2, positive, mask1, mask2, norm="inf", lam=0.3, e
     return (1 - lam) * within + lam * between
 
 
+def parity(directory, config):
+    """Loads weights exported by scripts/bench-train.ts (PyTorch layout, same keys) and compares outputs."""
+    import numpy as np
+
+    model = UNet(**CONFIGS[config]).eval()
+    index = json.load(open(f"{directory}/index.json"))
+    flat = np.fromfile(f"{directory}/weights.bin", dtype=np.float32)
+    state = {
+        k: torch.from_numpy(flat[v["offset"] : v["offset"] + int(np.prod(v["shape"]))].reshape(v["shape"]))
+        for k, v in index.items()
+    }
+    model.load_state_dict(state, strict=True)
+    shape = json.load(open(f"{directory}/shapes.json"))
+    x = torch.from_numpy(np.fromfile(f"{directory}/x.bin", dtype=np.float32).reshape(shape["x"]))
+    expected = np.fromfile(f"{directory}/y.bin", dtype=np.float32).reshape(shape["y"])
+    with torch.no_grad():
+        y = model(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1).numpy()
+    print(json.dumps({"keysMatched": True, "maxAbsDiff": float(np.abs(y - expected).max()),
+                      "maxAbsOutput": float(np.abs(expected).max())}))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", choices=["2d", "3d"], default="2d")
@@ -144,7 +165,11 @@ def main():
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--channels-last", action="store_true")
+    ap.add_argument("--parity", metavar="DIR", help="compare with a tfjs forward exported to DIR, then exit")
     a = ap.parse_args()
+    if a.parity:
+        parity(a.parity, a.config)
+        return
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     torch.manual_seed(0)

@@ -74,7 +74,7 @@ export function lossAndGradients(
     view1.rank === 4 && view1.shape.every((d, i) => d === view2.shape[i]),
     'BAD_ARGUMENT',
     () =>
-      `trainStep: view1 and view2 must have the same shape [B, H, W, C] (got [${view1.shape}] and [${view2.shape}])`,
+      `lossAndGradients: view1 and view2 must have the same shape [B, H, W, C] (got [${view1.shape}] and [${view2.shape}])`,
   );
   const names = [...model.parameters.keys()];
   const vars = [...model.parameters.values()];
