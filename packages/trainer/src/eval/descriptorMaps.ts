@@ -30,8 +30,8 @@ export function rgbDescriptors(rgb: Uint8Array, width: number, height: number): 
 }
 
 /**
- * Descriptor maps of a pair of same-sized RGB views through `model` (one batch of two, evaluation
- * mode; see `describeImages`). Needs an initialised tfjs backend.
+ * Descriptor maps of a pair of same-sized RGB views through `model` (evaluation mode; see
+ * `describeImages`). Needs an initialised tfjs backend.
  * @param rgbA uint8 [height, width, 3] view A; `rgbB` the same for view B
  */
 export function modelDescriptors(
@@ -48,16 +48,14 @@ export function modelDescriptors(
     () =>
       `modelDescriptors: views hold ${rgbA.length} and ${rgbB.length} values (expected ${width}x${height}x3)`,
   );
-  const images = new Float32Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    images[i] = rgbA[i] / 255;
-    images[n + i] = rgbB[i] / 255;
-  }
-  const out = describeImages(model, images, 2, height, width);
   const channels = model.config.outChannels;
-  const m = width * height * channels;
-  return {
-    a: { data: out.subarray(0, m), height, width, channels },
-    b: { data: out.subarray(m, 2 * m), height, width, channels },
+  // One view per forward pass: describeImages returns its array from inside tf.tidy, which walks it
+  // element by element into a Set, and a Set holds at most 2^24 values (two 640x480 maps of 32 channels
+  // are 19.7M; one is 9.8M).
+  const describe = (rgb: Uint8Array): DescriptorMap => {
+    const image = new Float32Array(n);
+    for (let i = 0; i < n; i++) image[i] = rgb[i] / 255;
+    return { data: describeImages(model, image, 1, height, width), height, width, channels };
   };
+  return { a: describe(rgbA), b: describe(rgbB) };
 }
