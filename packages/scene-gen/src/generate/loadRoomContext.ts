@@ -39,8 +39,9 @@ export class AssetStore {
 
 /**
  * Room `index` of the dataset, composed: the index-th room of the list (cycling), or the next one that
- * loads when its file is bad; its objects drawn from a seeded pool of the object list. Everything
- * follows from (config.seed, index), so every worker and machine composes the same room.
+ * loads when its file is bad; with `fallback` = f, the f-th loadable room after that one (used when a
+ * room offers no camera pose). Its objects are drawn from a seeded pool of the object list. Everything
+ * follows from (config.seed, index, fallback), so every worker and machine composes the same room.
  */
 export async function loadRoomContext(
   index: number,
@@ -48,11 +49,13 @@ export async function loadRoomContext(
   objects: ObjectRef[],
   config: GenerateConfig,
   store: AssetStore,
+  fallback = 0,
 ): Promise<RoomContext | null> {
+  let skip = fallback;
   for (let k = 0; k < rooms.length; k++) {
     const ref = rooms[(index + k) % rooms.length];
     const room = await store.get(ref);
-    if (!room) continue;
+    if (!room || skip-- > 0) continue;
     const poolRng = createRng(deriveSeed(config.seed, 1, index));
     const pool: ObjectRef[] = [];
     const candidates = [...objects];

@@ -8,6 +8,7 @@ import type { SampleFile } from '../shards/sampleCodec.ts';
 import type { GenerateConfig } from './GenerateConfig.ts';
 import { generatePair, type PairTimings, type RoomContext } from './generatePair.ts';
 import { AssetStore, loadRoomContext } from './loadRoomContext.ts';
+import { SceneGenError } from '../errors.ts';
 
 /** What a pair worker is started with. */
 export interface WorkerSetup {
@@ -63,7 +64,7 @@ async function run(job: WorkerRequest): Promise<void> {
   for (let p = job.pairs[0]; p < job.pairs[1]; p++) {
     // The room's load and composition time is charged to the first pair generated in it.
     const composeMs = p === job.pairs[0] ? current.composeMs : 0;
-    const pair = await generatePair(current.room, p, setup.config, r, cache, composeMs);
+    const pair = await generateWithFallback(job.room, p, current.room, r, cache, composeMs);
     current.composeMs = 0;
     if (pair.warning) post({ kind: 'warning', message: pair.warning });
     post({
@@ -74,6 +75,47 @@ async function run(job: WorkerRequest): Promise<void> {
       timings: pair.timings,
       roomId: current.room.composed.roomId,
     });
+  }
+}
+
+/** Rooms tried after the pair's own when it offers no camera pose, before the run gives up. */
+const MAX_ROOM_FALLBACKS = 5;
+
+/**
+ * Pair `pair` of room `index`; when the room offers no camera pose for it (NO_POSE: a cramped room, or
+ * objects crowding it), the same pair in the next loadable rooms, in a fixed order: one odd room
+ * never ends a run, and the result does not depend on how jobs were split.
+ */
+async function generateWithFallback(
+  index: number,
+  pair: number,
+  room: RoomContext,
+  r: Renderer,
+  cache: ThreeAssetCache,
+  composeMs: number,
+) {
+  for (let fallback = 0; ; fallback++) {
+    const context =
+      fallback === 0
+        ? room
+        : await loadRoomContext(index, setup.rooms, setup.objects, setup.config, store, fallback);
+    if (!context) throw new Error(`room ${index}: no other room of the dataset could be loaded`);
+    try {
+      return await generatePair(context, pair, setup.config, r, cache, composeMs);
+    } catch (err) {
+      const noPose = err instanceof SceneGenError && err.code === 'NO_POSE';
+      if (!noPose || fallback >= MAX_ROOM_FALLBACKS) throw err;
+      post({
+        kind: 'warning',
+        message: `${(err as Error).message}; pair ${pair} of room ${index} uses the next room instead`,
+      });
+    } finally {
+      if (fallback > 0) {
+        const { roomId } = context.composed;
+        cache.evict(context.assets.get(roomId)!);
+        if (roomId !== room.composed.roomId) store.drop(roomId);
+      }
+    }
   }
 }
 

@@ -23,7 +23,8 @@ export function describeImages(
   const factor = 2 ** (model.config.widths.length - 1);
   const ph = Math.ceil(height / factor) * factor - height;
   const pw = Math.ceil(width / factor) * factor - width;
-  return tf.tidy(() => {
+  // The tensor leaves tidy and is read outside: tidy would walk a returned typed array element by element.
+  const out = tf.tidy(() => {
     let x: tf.Tensor4D = tf.tensor4d(images, [count, height, width, 3]);
     if (ph || pw)
       x = tf.mirrorPad(
@@ -36,8 +37,10 @@ export function describeImages(
         ],
         'symmetric',
       );
-    let out = model.forward(x, { training: false });
-    if (ph || pw) out = tf.slice(out, [0, 0, 0, 0], [count, height, width, out.shape[3]]);
-    return out.dataSync() as Float32Array;
+    const y = model.forward(x, { training: false });
+    return ph || pw ? tf.slice(y, [0, 0, 0, 0], [count, height, width, y.shape[3]]) : y;
   });
+  const data = out.dataSync() as Float32Array;
+  out.dispose();
+  return data;
 }
