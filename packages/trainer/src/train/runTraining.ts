@@ -133,7 +133,10 @@ export async function runTraining(
     objective.dispose();
     model.dispose();
   }
-  if (step > 0) hooks.onLog?.(`curves: ${await writeTrainingCurves(runDir)}`);
+  if (step > 0) {
+    const curves = await writeTrainingCurves(runDir);
+    hooks.onLog?.(`curves: ${curves}`);
+  }
   return { runDir, startStep, step, stopped, lastMetrics: last, backend };
 }
 
