@@ -2,7 +2,8 @@
 // gen-scenes: objects in rooms, rendered view pairs, correspondence maps, dataset shards.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { intFlag, numberFlag, sizeFlag } from '@oxels/scene-gen/cli';
 import { SingleBar } from 'cli-progress';
 import {
   DEFAULT_ASSET_CACHE_DIR,
@@ -12,32 +13,31 @@ import {
   SceneGenError,
 } from '@oxels/scene-gen';
 
-const int = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer (got "${value}")`);
-  return n;
-};
-const size = (value: string): [number, number] => {
-  const m = /^(\d+)x(\d+)$/.exec(value);
-  if (!m) throw new InvalidArgumentError(`expected WxH, e.g. 256x256 or 640x480 (got "${value}")`);
-  return [Number(m[1]), Number(m[2])];
-};
-
 const d = DEFAULT_GENERATE_CONFIG;
 const program = new Command('gen-scenes')
   .description(
     'Place objects in rooms, render view pairs headlessly, ray-cast correspondence maps, write WebDataset shards.',
   )
-  .option('--rooms <n>', 'number of rooms', int('--rooms'), d.rooms)
-  .option('--pairs-per-room <n>', 'view pairs per room', int('--pairs-per-room'), d.pairsPerRoom)
-  .option('--size <WxH>', "image size (640x480 is the paper's)", size, [d.width, d.height] as [
+  .option('--rooms <n>', 'number of rooms', intFlag('--rooms', 1), d.rooms)
+  .option('--pairs-per-room <n>', 'view pairs per room', intFlag('--pairs-per-room', 1), d.pairsPerRoom)
+  .option('--size <WxH>', "image size (640x480 is the paper's)", sizeFlag, [d.width, d.height] as [
     number,
     number,
   ])
-  .option('--fov <deg>', 'vertical field of view in degrees', Number, d.fovY)
+  .option('--fov <deg>', 'vertical field of view in degrees', numberFlag('--fov'), d.fovY)
   .option('--out <dir>', 'output directory', 'data/scenes')
-  .option('--seed <s>', 'random seed: same seed and flags give byte-identical shards', int('--seed'), d.seed)
-  .option('--workers <n>', 'worker threads', int('--workers'), availableParallelism())
+  .option(
+    '--seed <s>',
+    'random seed: same seed and flags give byte-identical shards',
+    intFlag('--seed', 0),
+    d.seed,
+  )
+  .option(
+    '--workers <n>',
+    'worker processes (one renderer each)',
+    intFlag('--workers', 1),
+    availableParallelism(),
+  )
   .option('--scenenn <dir>', 'SceneNN root (<id>/<id>.ply + .xml); default: the embedded procedural rooms')
   .option(
     '--shapenet <dir>',
@@ -45,17 +45,17 @@ const program = new Command('gen-scenes')
   )
   .option('--depth', 'also write z-depth maps (.depth.npy)', false)
   .option('--instances', 'also write instance-id maps (.inst.png)', false)
-  .option('--shard-size <n>', 'pairs per shard', int('--shard-size'), d.shardSize)
+  .option('--shard-size <n>', 'pairs per shard', intFlag('--shard-size', 1), d.shardSize)
   .option(
     '--shard-index <i>',
     'this machine writes shards s with s % num-shards == i',
-    int('--shard-index'),
+    intFlag('--shard-index', 0),
     0,
   )
   .option(
     '--num-shards <n>',
     'machines the dataset is split across (e.g. a cluster array job)',
-    int('--num-shards'),
+    intFlag('--num-shards', 1),
     1,
   )
   .option('--asset-cache <dir>', 'where the embedded default assets are generated', DEFAULT_ASSET_CACHE_DIR)

