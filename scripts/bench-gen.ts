@@ -23,10 +23,10 @@ for (const [width, height] of [
 ] as const) {
   const out = mkdtempSync(join(tmpdir(), 'bench-gen-'));
   try {
-    const first = 0;
-    const last = 0;
-    const firstDone = 0;
-    const lastDone = 0;
+    let first = 0;
+    let last = 0;
+    let firstDone = 0;
+    let lastDone = 0;
     const summary = await generateDataset(
       {
         ...DEFAULT_GENERATE_CONFIG,
@@ -41,6 +41,13 @@ for (const [width, height] of [
         shardIndex: 0,
         numShards: 1,
         assetCache: DEFAULT_ASSET_CACHE_DIR,
+      },
+      {
+        onProgress: (p) => {
+          last = performance.now();
+          lastDone = p.done;
+          if (!first) [first, firstDone] = [last, p.done];
+        },
       },
     );
     const round = (x: number) => +x.toFixed(1);
