@@ -172,7 +172,10 @@ export type {
   CorrespondenceRow,
   DescriptorMethod,
 } from './eval/evaluateCorrespondence.ts';
-export { DEFAULT_CORRESPONDENCE_EVAL_OPTIONS, evaluateCorrespondence } from './eval/evaluateCorrespondence.ts';
+export {
+  DEFAULT_CORRESPONDENCE_EVAL_OPTIONS,
+  evaluateCorrespondence,
+} from './eval/evaluateCorrespondence.ts';
 export type { CorrespondenceReport } from './eval/correspondenceReport.ts';
 export { correspondenceMarkdown } from './eval/correspondenceReport.ts';
 export { correspondenceCommand } from './eval/correspondenceCommand.ts';
