@@ -179,3 +179,33 @@ export {
 export type { CorrespondenceReport } from './eval/correspondenceReport.ts';
 export { correspondenceMarkdown } from './eval/correspondenceReport.ts';
 export { correspondenceCommand } from './eval/correspondenceCommand.ts';
+
+// evaluation: Colored MNIST (the paper's attention probe on frozen descriptors)
+export type { AttentionProbeConfig } from './eval/attentionProbe.ts';
+export {
+  AttentionProbe,
+  attentionProbeShapes,
+  DEFAULT_ATTENTION_PROBE_CONFIG,
+} from './eval/attentionProbe.ts';
+export { linear } from './eval/linear.ts';
+export { pixelAttention } from './eval/pixelAttention.ts';
+export type { ProbeData, ProbeTrainOptions } from './eval/trainProbe.ts';
+export { DEFAULT_PROBE_TRAIN_OPTIONS, probeAccuracy, trainProbe } from './eval/trainProbe.ts';
+export type { ColoredMnistEvalOptions, ColoredMnistEvalResult } from './eval/evalColoredMnist.ts';
+export {
+  DEFAULT_COLORED_MNIST_EVAL_OPTIONS,
+  describeSplit,
+  evalColoredMnist,
+} from './eval/evalColoredMnist.ts';
+export type {
+  ColoredMnistCell,
+  ColoredMnistSweepResult,
+  MeanStd,
+} from './eval/coloredMnistTable.ts';
+export {
+  coloredMnistMarkdown,
+  PAPER_COLORED_MNIST,
+  summarizeColoredMnistSweep,
+} from './eval/coloredMnistTable.ts';
+export type { ColoredMnistReport } from './eval/coloredMnistCommand.ts';
+export { coloredMnistCommand } from './eval/coloredMnistCommand.ts';

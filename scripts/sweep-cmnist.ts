@@ -1,0 +1,169 @@
+// Colored MNIST sweep: trains the 2D U-Net for every lambda x norm x seed at the given budget, evaluates
+// each run with the attention probe (pnpm eval colored-mnist), and writes OUT/results.md (the paper's
+// table, ours next to theirs), OUT/results.json and OUT/results.png (accuracy over lambda per norm).
+// Finished runs and evaluations are kept, so a rerun with the same flags picks up where it stopped.
+//   npx tsx scripts/sweep-cmnist.ts [--lambdas 0,0.9] [--norms inf] [--seeds 1] [--steps 300] [--batch 16]
+//     [--train-images 2000] [--eval-images 1000] [--epochs 4] [--pool 2] [--out runs/sweep-cmnist]
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type ChartSeries, drawChartGrid, writeRgbPng } from '@oxels/image';
+import {
+  type ColoredMnistReport,
+  type ColoredMnistSweepResult,
+  coloredMnistMarkdown,
+  LOSS_NORMS,
+  type LossNorm,
+  PAPER_COLORED_MNIST,
+  summarizeColoredMnistSweep,
+} from '@oxels/trainer';
+
+const root = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    lambdas: { type: 'string', default: '0,0.9' },
+    norms: { type: 'string', default: 'inf' },
+    seeds: { type: 'string', default: '1' },
+    steps: { type: 'string', default: '300' },
+    batch: { type: 'string', default: '16' },
+    samples: { type: 'string', default: '256' },
+    lr: { type: 'string', default: '0.001' },
+    'train-images': { type: 'string', default: '2000' },
+    'eval-images': { type: 'string', default: '1000' },
+    epochs: { type: 'string', default: '4' },
+    pool: { type: 'string', default: '2' },
+    backend: { type: 'string', default: 'auto' },
+    out: { type: 'string', default: 'runs/sweep-cmnist' },
+  },
+});
+
+const fail = (message: string): never => {
+  console.error(`sweep-cmnist: ${message}`);
+  process.exit(2);
+};
+const lambdas = values.lambdas.split(',').map(Number);
+if (lambdas.some((l) => !(l >= 0 && l <= 1)))
+  fail(`--lambdas must be numbers in [0, 1] (got ${values.lambdas})`);
+const norms = values.norms.split(',') as LossNorm[];
+if (norms.some((n) => !LOSS_NORMS.includes(n)))
+  fail(`--norms must be among ${LOSS_NORMS.join(', ')} (got ${values.norms})`);
+const seedCount = Number(values.seeds);
+if (!Number.isInteger(seedCount) || seedCount < 1)
+  fail(`--seeds must be a positive integer (got ${values.seeds})`);
+const out = resolve(values.out);
+
+const budget = {
+  steps: Number(values.steps),
+  batch: Number(values.batch),
+  samples: Number(values.samples),
+  lr: Number(values.lr),
+  trainImages: values['train-images'],
+  evalImages: values['eval-images'],
+  probeEpochs: Number(values.epochs),
+  pool: Number(values.pool),
+};
+
+/** Runs a CLI of the repo (tsx), streaming its stderr; rejects on a non-zero exit. */
+function cli(script: string, args: string[]): Promise<void> {
+  return new Promise((done, reject) => {
+    const child = spawn('npx', ['tsx', script, ...args], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('exit', (code) =>
+      code === 0 ? done() : reject(new Error(`${script} ${args.join(' ')} exited with ${code}`)),
+    );
+  });
+}
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+const results: ColoredMnistSweepResult[] = [];
+const started = performance.now();
+for (const norm of norms) {
+  for (const lambda of lambdas) {
+    for (let seed = 0; seed < seedCount; seed++) {
+      const runDir = join(out, `lambda-${lambda}_norm-${norm}_seed-${seed}`);
+      const evalPath = join(runDir, 'eval', 'colored-mnist.json');
+      const latest = join(runDir, 'checkpoints', 'latest.json');
+      const trained = existsSync(latest) && readJson<{ step: number }>(latest).step >= budget.steps;
+      const t0 = performance.now();
+      if (!trained) {
+        console.error(`sweep-cmnist: training lambda ${lambda}, norm ${norm}, seed ${seed} -> ${runDir}`);
+        await cli('packages/trainer/bin/train.ts', [
+          ...['--mode', '2d', '--dataset', 'colored-mnist', '--norm', norm, '--lambda', String(lambda)],
+          ...['--seed', String(seed), '--steps', values.steps, '--batch', values.batch],
+          ...['--samples', values.samples, '--lr', values.lr, '--backend', values.backend],
+          ...['--out', runDir, '--quiet'],
+          ...(existsSync(join(runDir, 'config.json')) ? ['--resume'] : []),
+        ]);
+      }
+      const t1 = performance.now();
+      if (!trained || !existsSync(evalPath)) {
+        await cli('packages/trainer/bin/eval.ts', [
+          ...['colored-mnist', '--run', runDir, '--backend', values.backend],
+          ...['--train-images', values['train-images'], '--eval-images', values['eval-images']],
+          ...['--epochs', values.epochs, '--pool', values.pool, '--seed', String(seed)],
+        ]);
+      }
+      const report = readJson<ColoredMnistReport>(evalPath);
+      results.push({ lambda, norm, seed, inDomain: report.inDomain, outOfDomain: report.outOfDomain });
+      console.error(
+        `sweep-cmnist: lambda ${lambda} ${norm} seed ${seed}: in-domain ${(100 * report.inDomain).toFixed(1)}%, ` +
+          `out-of-domain ${(100 * report.outOfDomain).toFixed(1)}% ` +
+          `(train ${((t1 - t0) / 60000).toFixed(1)} min, eval ${((performance.now() - t1) / 60000).toFixed(1)} min)`,
+      );
+    }
+  }
+}
+
+const cells = summarizeColoredMnistSweep(results);
+const caption =
+  `Budget: ${budget.steps} steps of ${budget.batch} pairs (${budget.samples} sampled pixels each, peak lr ${budget.lr}); ` +
+  `probe on ${budget.trainImages} train images, ${budget.probeEpochs} epochs, descriptors pooled ${budget.pool}x${budget.pool}; ` +
+  `scored on ${budget.evalImages} images per split.`;
+const markdown = coloredMnistMarkdown(cells, caption);
+writeFileSync(join(out, 'results.md'), markdown);
+writeFileSync(
+  join(out, 'results.json'),
+  `${JSON.stringify({ budget, minutes: (performance.now() - started) / 60000, results, cells }, null, 2)}\n`,
+);
+
+// One chart per norm: accuracy (%) over lambda, ours and the paper's, in-domain and out-of-domain.
+const series = (name: string, points: [number, number][]): ChartSeries => ({ name, points });
+const charts = norms.map((norm) => {
+  const ours = cells.filter((c) => c.norm === norm);
+  const paper = PAPER_COLORED_MNIST.filter((p) => p.norm === norm);
+  return {
+    series: [
+      series(
+        'ours in-domain',
+        ours.map((c) => [c.lambda, 100 * c.inDomain.mean]),
+      ),
+      series(
+        'ours out-of-domain',
+        ours.map((c) => [c.lambda, 100 * c.outOfDomain.mean]),
+      ),
+      series(
+        'paper in-domain',
+        paper.map((p) => [p.lambda, 100 * p.inDomain]),
+      ),
+      series(
+        'paper out-of-domain',
+        paper.map((p) => [p.lambda, 100 * p.outOfDomain]),
+      ),
+    ],
+    options: {
+      width: 480,
+      height: 320,
+      title: `Colored MNIST, norm ${norm}`,
+      xLabel: 'lambda (weight of the between-image term)',
+      yLabel: 'accuracy %',
+      yRange: [0, 100] as const,
+    },
+  };
+});
+await writeRgbPng(join(out, 'results.png'), drawChartGrid(charts, 3));
+process.stdout.write(markdown);
+console.error(`sweep-cmnist: wrote ${join(out, 'results.md')}, results.json and results.png`);
