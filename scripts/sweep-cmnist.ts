@@ -2,7 +2,7 @@
 // each run with the attention probe (pnpm eval colored-mnist), and writes OUT/results.md (the paper's
 // table, ours next to theirs), OUT/results.json and OUT/results.png (accuracy over lambda per norm).
 // Finished runs and evaluations are kept, so a rerun with the same flags picks up where it stopped.
-//   npx tsx scripts/sweep-cmnist.ts [--lambdas 0,0.9] [--norms inf] [--seeds 1] [--steps 300] [--batch 16]
+//   npx tsx scripts/sweep-cmnist.ts [--lambdas 0,0.9] [--norms inf] [--seeds 0] [--steps 300] [--batch 16]
 //     [--train-images 2000] [--eval-images 1000] [--epochs 4] [--pool 2] [--out runs/sweep-cmnist]
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ const { values } = parseArgs({
   options: {
     lambdas: { type: 'string', default: '0,0.9' },
     norms: { type: 'string', default: 'inf' },
-    seeds: { type: 'string', default: '1' },
+    seeds: { type: 'string', default: '0' },
     steps: { type: 'string', default: '300' },
     batch: { type: 'string', default: '16' },
     samples: { type: 'string', default: '256' },
@@ -48,9 +48,9 @@ if (lambdas.some((l) => !(l >= 0 && l <= 1)))
 const norms = values.norms.split(',') as LossNorm[];
 if (norms.some((n) => !LOSS_NORMS.includes(n)))
   fail(`--norms must be among ${LOSS_NORMS.join(', ')} (got ${values.norms})`);
-const seedCount = Number(values.seeds);
-if (!Number.isInteger(seedCount) || seedCount < 1)
-  fail(`--seeds must be a positive integer (got ${values.seeds})`);
+const seeds = values.seeds.split(',').map(Number);
+if (seeds.some((s) => !Number.isSafeInteger(s) || s < 0))
+  fail(`--seeds must be non-negative integers, comma-separated (got ${values.seeds})`);
 const out = resolve(values.out);
 
 const budget = {
@@ -83,7 +83,7 @@ const results: ColoredMnistSweepResult[] = [];
 const started = performance.now();
 for (const norm of norms) {
   for (const lambda of lambdas) {
-    for (let seed = 0; seed < seedCount; seed++) {
+    for (const seed of seeds) {
       const runDir = join(out, `lambda-${lambda}_norm-${norm}_seed-${seed}`);
       const evalPath = join(runDir, 'eval', 'colored-mnist.json');
       const latest = join(runDir, 'checkpoints', 'latest.json');

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
-import { intFlag, numberFlag, sizeFlag } from '@oxels/scene-gen/cli';
+import { intFlag, numberFlag, rangeFlag, sizeFlag } from '@oxels/scene-gen/cli';
 import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG } from '@oxels/scene-gen';
 import {
   BACKEND_NAMES,
@@ -75,6 +75,18 @@ const program = new Command('train')
     d.positiveFraction,
   )
   .option('--samples <n>', 'sampled pixels per pair', intFlag('--samples', 1))
+  .option(
+    '--local-negatives <x>',
+    '3d: fraction of negatives drawn near the true match instead of anywhere',
+    numberFlag('--local-negatives'),
+    d.localNegatives,
+  )
+  .option(
+    '--local-radius <min,max>',
+    '3d: pixel distance of a local negative from the true match',
+    rangeFlag('--local-radius'),
+    d.localRadius,
+  )
   .option(
     '--crop <WxH|none>',
     '3d: train on random crops of this size (same window in both views), or none',
@@ -185,6 +197,8 @@ const config: TrainConfig = {
   positiveFraction: o.positiveFraction,
   samples: o.samples ?? (is2d ? 256 : d.samples),
   crop: is2d ? null : o.crop === undefined ? d.crop : o.crop,
+  localNegatives: o.localNegatives,
+  localRadius: o.localRadius,
   seed: o.seed,
   checkpointEvery: o.checkpointEvery,
 };

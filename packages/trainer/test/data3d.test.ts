@@ -46,6 +46,37 @@ describe('sampleViewPair', () => {
     expect(positives).toBe(50);
   });
 
+  it('draws local negatives near the true match of a matched view-1 pixel', () => {
+    const s = samples[0];
+    const matchXY = new Map<number, [number, number]>();
+    s.status.forEach((st, k) => {
+      if (st === CorrespondenceStatus.MATCH) matchXY.set(s.aIndex[k], [s.bXY[2 * k], s.bXY[2 * k + 1]]);
+    });
+    const options = { samples: 400, positiveFraction: 0.25, localRadius: [3, 6] as [number, number] };
+    const e = sampleViewPair(s, createRng(4), { ...options, localNegatives: 0.5 });
+    // 300 negatives: the first 150 are local, the rest random.
+    let near = 0;
+    for (let i = 100; i < 400; i++) {
+      expect(e.isPositive[i]).toBe(0);
+      const m = matchXY.get(e.idx1[i]);
+      const dist = m
+        ? Math.hypot((e.idx2[i] % 48) + 0.5 - m[0], Math.floor(e.idx2[i] / 48) + 0.5 - m[1])
+        : -1;
+      if (i < 250) {
+        expect(m).toBeDefined();
+        // Pixel centres lie within half a diagonal of the drawn point; clamping at the border may come closer.
+        expect(dist).toBeLessThanOrEqual(6 + Math.SQRT1_2);
+      }
+      if (dist >= 3 - Math.SQRT1_2 && dist <= 6 + Math.SQRT1_2) near++;
+    }
+    expect(near).toBeGreaterThanOrEqual(140);
+    expect(near).toBeLessThan(200);
+    // With no local negatives the draws are those of the paper's sampling, unchanged.
+    const plain = sampleViewPair(s, createRng(4), options);
+    const zero = sampleViewPair(s, createRng(4), { ...options, localNegatives: 0 });
+    expect(Array.from(zero.idx2)).toEqual(Array.from(plain.idx2));
+  });
+
   it('crops both views at the same place and drops matches that leave the crop', () => {
     const s = samples[1];
     const e = sampleViewPair(s, createRng(2), { samples: 300, positiveFraction: 0.5, crop: [24, 20] });

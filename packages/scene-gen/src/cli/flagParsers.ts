@@ -29,3 +29,13 @@ export function sizeFlag(value: string): [number, number] {
   if (!m) throw new InvalidArgumentError(`expected WxH, e.g. 256x256 or 640x480 (got "${value}")`);
   return [Number(m[1]), Number(m[2])];
 }
+
+/** A commander parser for a pair of numbers MIN,MAX with MIN <= MAX (e.g. 3,16). */
+export function rangeFlag(name: string): (value: string) => [number, number] {
+  return (value) => {
+    const parts = value.split(',').map((p) => (p.trim() === '' ? Number.NaN : Number(p)));
+    if (parts.length !== 2 || !parts.every(Number.isFinite) || parts[0] > parts[1])
+      throw new InvalidArgumentError(`${name} must be MIN,MAX with MIN <= MAX (got "${value}")`);
+    return [parts[0], parts[1]];
+  };
+}

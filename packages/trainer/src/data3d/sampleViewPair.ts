@@ -10,12 +10,23 @@ export interface ViewPairSampleOptions {
   positiveFraction: number;
   /** Train on a random crop [width, height] cut at the same place in both views; null = whole view. */
   crop: [number, number] | null;
+  /**
+   * Fraction of the negatives that are local: a matched view-1 pixel paired with a view-2 pixel at a
+   * distance in `localRadius` from its true match, instead of two random pixels. Random negatives
+   * almost never fall near the match, so descriptors that only encode image position already separate
+   * them; local ones ask for appearance at the scale that PCK measures.
+   */
+  localNegatives: number;
+  /** [min, max] distance in pixels of a local negative from the true match. */
+  localRadius: [number, number];
 }
 
 export const DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS: ViewPairSampleOptions = {
   samples: 1024,
   positiveFraction: 1 / 8,
   crop: null,
+  localNegatives: 0,
+  localRadius: [3, 16],
 };
 
 /** One pair's share of a LossBatch (B = 1). */
@@ -35,7 +46,8 @@ export interface ViewPairExample {
  * Turns a generated view pair into loss samples: a crop window (the same in both views) when asked,
  * positives drawn from the pair's MATCH entries whose A pixel and B pixel (floor of the stored
  * subpixel position) both fall inside it, and negatives pairing a random view-1 pixel with a random
- * view-2 pixel. Matches leaving the crop are dropped. Pure given `rng`.
+ * view-2 pixel, or, for the `localNegatives` share, a matched view-1 pixel with a view-2 pixel near its
+ * match. Matches leaving the crop are dropped. Pure given `rng`.
  */
 export function sampleViewPair(
   sample: ViewPairSample,
@@ -49,6 +61,14 @@ export function sampleViewPair(
     cw >= 1 && ch >= 1 && cw <= W && ch <= H,
     'BAD_ARGUMENT',
     () => `sampleViewPair: crop ${cw}x${ch} does not fit in ${sample.meta.key}'s ${W}x${H} views`,
+  );
+  assert(
+    o.localNegatives >= 0 &&
+      o.localNegatives <= 1 &&
+      o.localRadius[0] >= 0 &&
+      o.localRadius[1] >= o.localRadius[0],
+    'BAD_ARGUMENT',
+    () => `sampleViewPair: localNegatives must be in [0, 1] and localRadius [min, max] with 0 <= min <= max`,
   );
   const x0 = rng.int(W - cw + 1);
   const y0 = rng.int(H - ch + 1);
@@ -67,6 +87,8 @@ export function sampleViewPair(
   }
   const n = o.samples;
   const positives = Math.min(candidates.length, Math.round(n * o.positiveFraction));
+  const locals = candidates.length ? Math.round((n - positives) * o.localNegatives) : 0;
+  const [rMin, rMax] = o.localRadius;
   const idx1 = new Int32Array(n);
   const idx2 = new Int32Array(n);
   const isPositive = new Uint8Array(n);
@@ -80,6 +102,11 @@ export function sampleViewPair(
       idx1[i] = (Math.floor(a / W) - y0) * cw + ((a % W) - x0);
       idx2[i] = (Math.floor(sample.bXY[2 * k + 1]) - y0) * cw + (Math.floor(sample.bXY[2 * k]) - x0);
       isPositive[i] = 1;
+    } else if (i < positives + locals) {
+      const k = candidates[rng.int(candidates.length)];
+      const a = sample.aIndex[k];
+      idx1[i] = (Math.floor(a / W) - y0) * cw + ((a % W) - x0);
+      idx2[i] = nearbyPixel(sample.bXY[2 * k] - x0, sample.bXY[2 * k + 1] - y0, rMin, rMax, cw, ch, rng);
     } else {
       idx1[i] = rng.int(cw * ch);
       idx2[i] = rng.int(cw * ch);
@@ -94,6 +121,27 @@ export function sampleViewPair(
     idx2,
     isPositive,
   };
+}
+
+/**
+ * A pixel of a w x h window whose centre lies at a distance in [rMin, rMax] from (u, v), in a uniformly
+ * drawn direction, clamped into the window (a clamped pixel may come closer than rMin: rare when the
+ * window is much larger than rMax).
+ */
+function nearbyPixel(
+  u: number,
+  v: number,
+  rMin: number,
+  rMax: number,
+  w: number,
+  h: number,
+  rng: Rng,
+): number {
+  const r = rng.uniform(rMin, rMax);
+  const angle = rng.uniform(0, 2 * Math.PI);
+  const x = Math.min(w - 1, Math.max(0, Math.floor(u + r * Math.cos(angle))));
+  const y = Math.min(h - 1, Math.max(0, Math.floor(v + r * Math.sin(angle))));
+  return y * w + x;
 }
 
 /** The crop of an RGB8 image as float32 in [0, 1]. */

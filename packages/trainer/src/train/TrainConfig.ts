@@ -53,6 +53,10 @@ export interface TrainConfig {
   samples: number;
   /** 3D mode: train on random crops of this size (the same window in both views); null = whole views. */
   crop: [number, number] | null;
+  /** 3D mode: fraction of the negatives drawn near the true match (see `ViewPairSampleOptions`). */
+  localNegatives: number;
+  /** 3D mode: [min, max] pixel distance of a local negative from the true match. */
+  localRadius: [number, number];
   seed: number;
   /** Save a checkpoint every this many steps (and at the end, and on Ctrl-C). */
   checkpointEvery: number;
@@ -74,6 +78,8 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   positiveFraction: 1 / 8,
   samples: 1024,
   crop: [128, 128],
+  localNegatives: 0,
+  localRadius: [3, 16],
   seed: 0,
   checkpointEvery: 100,
 };

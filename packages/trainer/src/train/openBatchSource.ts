@@ -43,7 +43,12 @@ export async function openBatchSource(
               },
         seed: config.seed,
         batchSize: config.batchSize,
-        sampling: { ...sampling, crop: config.crop },
+        sampling: {
+          ...sampling,
+          crop: config.crop,
+          localNegatives: config.localNegatives,
+          localRadius: config.localRadius,
+        },
         shuffle: {},
         skip: startStep,
       },

@@ -183,6 +183,11 @@ function validateTrainConfig(c: TrainConfig): void {
   if (!(c.lambda >= 0 && c.lambda <= 1)) bad(`--lambda must be in [0, 1] (got ${c.lambda})`);
   if (!(c.positiveFraction > 0 && c.positiveFraction <= 1))
     bad(`--positive-fraction must be in (0, 1] (got ${c.positiveFraction})`);
+  if (!(c.localNegatives >= 0 && c.localNegatives <= 1))
+    bad(`--local-negatives must be in [0, 1] (got ${c.localNegatives})`);
+  const [rMin, rMax] = c.localRadius;
+  if (!(rMin >= 0 && rMax >= rMin))
+    bad(`--local-radius must be MIN,MAX with 0 <= MIN <= MAX (got ${rMin},${rMax})`);
   const factor = 2 ** (modelConfig(c).widths.length - 1);
   if (c.crop && (c.crop[0] % factor !== 0 || c.crop[1] % factor !== 0)) {
     bad(`--crop ${c.crop.join('x')}: the ${c.model} U-Net needs sides divisible by ${factor}`);
@@ -207,11 +212,13 @@ function resumeFrom(runDir: string, config: TrainConfig) {
   const path = join(runDir, 'config.json');
   if (!existsSync(path))
     throw new TrainerError('NOT_FOUND', `train --resume: ${runDir} holds no run (no config.json)`, runDir);
-  // Runs from before `--objective` existed were oxel runs with these defaults.
+  // Runs from before `--objective` and `--local-negatives` existed had these defaults.
   const saved = {
     objective: 'oxel',
     vader: DEFAULT_TRAIN_CONFIG.vader,
     clove: DEFAULT_TRAIN_CONFIG.clove,
+    localNegatives: 0,
+    localRadius: DEFAULT_TRAIN_CONFIG.localRadius,
     ...JSON.parse(readFileSync(path, 'utf8')),
   } as TrainConfig;
   const differs = Object.keys({ ...saved, ...config }).filter(
