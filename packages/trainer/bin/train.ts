@@ -16,8 +16,8 @@ import {
   type TrainSource,
 } from '@oxels/trainer';
 
-/** WxH, or none (whole views). */
-const cropFlag = (v: string): [number, number] | null => (v === 'none' ? null : sizeFlag(v));
+/** WxH, or 'none' (whole views; not null, which commander would turn into ''). */
+const cropFlag = (v: string): [number, number] | 'none' => (v === 'none' ? 'none' : sizeFlag(v));
 
 const d = DEFAULT_TRAIN_CONFIG;
 const program = new Command('train')
@@ -196,7 +196,7 @@ const config: TrainConfig = {
   lambda: o.lambda,
   positiveFraction: o.positiveFraction,
   samples: o.samples ?? (is2d ? 256 : d.samples),
-  crop: is2d ? null : o.crop === undefined ? d.crop : o.crop,
+  crop: is2d || o.crop === 'none' ? null : (o.crop ?? d.crop),
   localNegatives: o.localNegatives,
   localRadius: o.localRadius,
   seed: o.seed,

@@ -160,6 +160,15 @@ describe('train CLI', () => {
     const bad = await train(['--data', corrupt, '--out', join(tmp, 'r-corrupt'), '--steps', '2']);
     expect(bad.stderr).toMatch(/shard-000000.tar/);
     expect(bad.code).toBe(1);
+    const radius = await train(['--data', data, '--local-radius', '5,2']);
+    expect(radius.stderr).toMatch(/--local-radius must be MIN,MAX with MIN <= MAX \(got "5,2"\)/);
+  }, 120_000);
+
+  it('trains on whole views with --crop none', async () => {
+    const out = join(tmp, 'r-nocrop');
+    const run = await train(['--data', data, '--crop', 'none', '--steps', '1', '--batch', '1', '--out', out]);
+    expect(run).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).crop).toBeNull();
   }, 120_000);
 });
 
