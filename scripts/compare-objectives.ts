@@ -4,11 +4,13 @@
 // and OUT/curves.png (the three training-loss curves). Runs live in OUT/<objective>; a rerun resumes
 // them (the same flags are required), so an interrupted comparison continues where it stopped.
 //   npx tsx scripts/compare-objectives.ts --data data/eval-train --eval-data data/eval-heldout \
-//     [--steps 200] [--batch 8] [--crop 64x64] [--samples 1024] [--lr 1e-3] [--seed 0] [--model 3d]
+//     [--steps 200] [--batch 8] [--crop 64x64] [--samples 1024] [--positive-fraction 0.125]
+//     [--local-negatives 0] [--lr 1e-3] [--seed 0] [--model 3d]
 //     [--objectives oxel,vader,clove] [--queue-size 4096] [--pairs 20] [--queries 500]
 //     [--backend auto] [--threads 0] [--out runs/compare]
 // Search distance: the oxel run is searched with its training norm (inf), VADeR and CLoVE with the L2
-// distance of L2-normalised descriptors (the cosine similarity their losses use).
+// distance of L2-normalised descriptors (the cosine similarity their losses use). Raw RGB, searched
+// with the oxel run's norm, is the baseline row.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +26,7 @@ import {
   initBackend,
   loadRun,
   modelDescriptors,
+  RGB_METHOD,
   runTraining,
   type StepMetrics,
   TRAIN_OBJECTIVES,
@@ -39,6 +42,8 @@ const { values: a } = parseArgs({
     batch: { type: 'string', default: '8' },
     crop: { type: 'string', default: '64x64' },
     samples: { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.samples) },
+    'positive-fraction': { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.positiveFraction) },
+    'local-negatives': { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.localNegatives) },
     lr: { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.lr) },
     seed: { type: 'string', default: '0' },
     model: { type: 'string', default: '3d' },
@@ -74,6 +79,8 @@ const base: TrainConfig = {
   batchSize: Number(a.batch),
   crop,
   samples: Number(a.samples),
+  positiveFraction: Number(a['positive-fraction']),
+  localNegatives: Number(a['local-negatives']),
   lr: Number(a.lr),
   seed: Number(a.seed),
   checkpointEvery: Math.max(1, Math.ceil(Number(a.steps) / 4)),
@@ -93,7 +100,7 @@ function normalised(map: DescriptorMap): DescriptorMap {
 }
 
 interface Row extends CorrespondenceRow {
-  objective: TrainObjectiveName;
+  objective: TrainObjectiveName | 'rgb';
   search: string;
   steps: number;
   finalLoss: number;
@@ -161,20 +168,35 @@ for (const objective of objectives) {
   }
 }
 
+const rgb = await evaluateCorrespondence(readDataset(resolve(a['eval-data'] as string)), [RGB_METHOD], {
+  norm: base.norm,
+  maxPairs: Number(a.pairs),
+  maxQueries: Number(a.queries),
+  seed: 0,
+});
+rows.push({
+  ...rgb.rows[0],
+  objective: 'rgb',
+  search: base.norm,
+  steps: 0,
+  finalLoss: Number.NaN,
+  trainSeconds: 0,
+});
+
 const thresholds = Object.keys(rows[0]?.pck ?? {});
 const pck = (r: Row) => thresholds.map((t) => (100 * r.pck[t]).toFixed(1));
 const md = [
   `# Objectives compared (same U-Net, data and budget)`,
   '',
   `Training: ${base.model} U-Net, ${base.steps} steps x ${base.batchSize} pairs, crop ${crop ? crop.join('x') : 'none'}, ` +
-    `${base.samples} samples/pair, peak lr ${base.lr}, seed ${base.seed}, data ${base.source.kind === 'shards' ? base.source.dir : ''}. ` +
+    `${base.samples} samples/pair (positive fraction ${base.positiveFraction}, local negatives ${base.localNegatives}), peak lr ${base.lr}, seed ${base.seed}, data ${base.source.kind === 'shards' ? base.source.dir : ''}. ` +
     `Evaluation: ${a['eval-data']}, up to ${a.pairs} pairs x ${a.queries} queries, nearest neighbour over all of view B.`,
   '',
   `| objective | search | steps | final loss | train s | queries | median px | ${thresholds.map((t) => `PCK@${t}`).join(' | ')} |`,
   `|---|---|---|---|---|---|---|${thresholds.map(() => '---|').join('')}`,
   ...rows.map(
     (r) =>
-      `| ${r.objective} | ${r.search} | ${r.steps} | ${r.finalLoss.toFixed(4)} | ${r.trainSeconds.toFixed(0)} | ${r.queries} | ${r.medianError.toFixed(2)} | ${pck(r).join(' | ')} |`,
+      `| ${r.objective} | ${r.search} | ${r.steps} | ${Number.isNaN(r.finalLoss) ? '-' : r.finalLoss.toFixed(4)} | ${r.trainSeconds.toFixed(0)} | ${r.queries} | ${r.medianError.toFixed(2)} | ${pck(r).join(' | ')} |`,
   ),
   '',
   "PCK in percent. Loss scales differ between objectives (oxel: the paper's loss; vader: InfoNCE; clove: margin ranking).",

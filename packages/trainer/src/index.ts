@@ -155,7 +155,7 @@ export { describeImages } from './model/describeImages.ts';
 
 // evaluation: correspondence benchmark (nearest neighbour over all of view B, median error, PCK)
 export type { DescriptorMap } from './eval/descriptorMaps.ts';
-export { modelDescriptors, rgbDescriptors } from './eval/descriptorMaps.ts';
+export { modelDescriptors, RGB_METHOD, rgbDescriptors } from './eval/descriptorMaps.ts';
 export { nearestNeighbours } from './eval/nearestNeighbours.ts';
 export { pruningAxis } from './eval/pruningAxis.ts';
 export type { CorrespondenceMetrics, GroundTruthMatches } from './eval/correspondenceBenchmark.ts';

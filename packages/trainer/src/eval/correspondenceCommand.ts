@@ -9,7 +9,7 @@ import { UNet } from '../model/UNet.ts';
 import { loadRun } from '../train/loadRun.ts';
 import { modelConfig } from '../train/runTraining.ts';
 import { type CorrespondenceReport, correspondenceMarkdown } from './correspondenceReport.ts';
-import { modelDescriptors, rgbDescriptors } from './descriptorMaps.ts';
+import { modelDescriptors, RGB_METHOD } from './descriptorMaps.ts';
 import {
   DEFAULT_CORRESPONDENCE_EVAL_OPTIONS,
   type DescriptorMethod,
@@ -52,15 +52,6 @@ function networkMethod(name: string, description: string, model: UNet): Descript
     describe: async (s) => modelDescriptors(model, s.rgbA, s.rgbB, s.meta.width, s.meta.height),
   };
 }
-
-const RGB_METHOD: DescriptorMethod = {
-  name: 'rgb',
-  description: 'raw pixel colour (3 channels in [0, 1]), the same search',
-  describe: async (s) => ({
-    a: rgbDescriptors(s.rgbA, s.meta.width, s.meta.height),
-    b: rgbDescriptors(s.rgbB, s.meta.width, s.meta.height),
-  }),
-};
 
 async function run(o: CorrespondenceFlags): Promise<void> {
   const log = (line: string) => {

@@ -1,6 +1,7 @@
 import { assert } from '../errors.ts';
 import { describeImages } from '../model/describeImages.ts';
 import type { UNet } from '../model/UNet.ts';
+import type { DescriptorMethod } from './evaluateCorrespondence.ts';
 
 /**
  * A dense descriptor map: `data` is float32 [height, width, channels], row-major, rows top-down, so the
@@ -59,3 +60,13 @@ export function modelDescriptors(
   };
   return { a: describe(rgbA), b: describe(rgbB) };
 }
+
+/** The raw-colour baseline as a benchmark method (`rgbDescriptors` of both views). */
+export const RGB_METHOD: DescriptorMethod = {
+  name: 'rgb',
+  description: 'raw pixel colour (3 channels in [0, 1]), the same search',
+  describe: async (s) => ({
+    a: rgbDescriptors(s.rgbA, s.meta.width, s.meta.height),
+    b: rgbDescriptors(s.rgbB, s.meta.width, s.meta.height),
+  }),
+};
