@@ -2,8 +2,10 @@
 // each run with the attention probe (pnpm eval colored-mnist), and writes OUT/results.md (the paper's
 // table, ours next to theirs), OUT/results.json and OUT/results.png (accuracy over lambda per norm).
 // Finished runs and evaluations are kept, so a rerun with the same flags picks up where it stopped.
-//   npx tsx scripts/sweep-cmnist.ts [--lambdas 0,0.9] [--norms inf] [--seeds 0] [--steps 300] [--batch 16]
-//     [--train-images 2000] [--eval-images 1000] [--epochs 4] [--pool 2] [--out runs/sweep-cmnist]
+//   npx tsx scripts/sweep-cmnist.ts [--lambdas 0,0.9] [--norms inf] [--seeds 0] [--steps 600] [--batch 8]
+//     [--samples 1024] [--lr 0.002] [--jitter key=value,...] [--train-images 2000] [--eval-images 1000]
+//     [--epochs 4] [--pool 2] [--threads 0] [--out runs/sweep-cmnist]
+// The training defaults are train's 2d defaults; --jitter (default: train's) goes to train as it is.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -25,15 +27,17 @@ const { values } = parseArgs({
     lambdas: { type: 'string', default: '0,0.9' },
     norms: { type: 'string', default: 'inf' },
     seeds: { type: 'string', default: '0' },
-    steps: { type: 'string', default: '300' },
-    batch: { type: 'string', default: '16' },
-    samples: { type: 'string', default: '256' },
-    lr: { type: 'string', default: '0.001' },
+    steps: { type: 'string', default: '600' },
+    batch: { type: 'string', default: '8' },
+    samples: { type: 'string', default: '1024' },
+    lr: { type: 'string', default: '0.002' },
+    jitter: { type: 'string' },
     'train-images': { type: 'string', default: '2000' },
     'eval-images': { type: 'string', default: '1000' },
     epochs: { type: 'string', default: '4' },
     pool: { type: 'string', default: '2' },
     backend: { type: 'string', default: 'auto' },
+    threads: { type: 'string', default: '0' },
     out: { type: 'string', default: 'runs/sweep-cmnist' },
   },
 });
@@ -58,6 +62,7 @@ const budget = {
   batch: Number(values.batch),
   samples: Number(values.samples),
   lr: Number(values.lr),
+  jitter: values.jitter ?? 'default',
   trainImages: values['train-images'],
   evalImages: values['eval-images'],
   probeEpochs: Number(values.epochs),
@@ -95,14 +100,15 @@ for (const norm of norms) {
           ...['--mode', '2d', '--dataset', 'colored-mnist', '--norm', norm, '--lambda', String(lambda)],
           ...['--seed', String(seed), '--steps', values.steps, '--batch', values.batch],
           ...['--samples', values.samples, '--lr', values.lr, '--backend', values.backend],
-          ...['--out', runDir, '--quiet'],
+          ...['--threads', values.threads, '--out', runDir, '--quiet'],
+          ...(values.jitter ? ['--jitter', values.jitter] : []),
           ...(existsSync(join(runDir, 'config.json')) ? ['--resume'] : []),
         ]);
       }
       const t1 = performance.now();
       if (!trained || !existsSync(evalPath)) {
         await cli('packages/trainer/bin/eval.ts', [
-          ...['colored-mnist', '--run', runDir, '--backend', values.backend],
+          ...['colored-mnist', '--run', runDir, '--backend', values.backend, '--threads', values.threads],
           ...['--train-images', values['train-images'], '--eval-images', values['eval-images']],
           ...['--epochs', values.epochs, '--pool', values.pool, '--seed', String(seed)],
         ]);
@@ -120,7 +126,7 @@ for (const norm of norms) {
 
 const cells = summarizeColoredMnistSweep(results);
 const caption =
-  `Budget: ${budget.steps} steps of ${budget.batch} pairs (${budget.samples} sampled pixels each, peak lr ${budget.lr}); ` +
+  `Budget: ${budget.steps} steps of ${budget.batch} pairs (${budget.samples} sampled pixels each, peak lr ${budget.lr}, jitter ${budget.jitter}); ` +
   `probe on ${budget.trainImages} train images, ${budget.probeEpochs} epochs, descriptors pooled ${budget.pool}x${budget.pool}; ` +
   `scored on ${budget.evalImages} images per split.`;
 const markdown = coloredMnistMarkdown(cells, caption);

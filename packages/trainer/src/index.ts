@@ -85,6 +85,7 @@ export {
   motionBlur,
   rotateHue,
 } from './warp2d/photometric.ts';
+export { parsePhotometricOptions, validatePhotometricOptions } from './warp2d/parsePhotometricOptions.ts';
 export type { PhotometricOptions } from './warp2d/photometricJitter.ts';
 export {
   DEFAULT_PHOTOMETRIC_OPTIONS,

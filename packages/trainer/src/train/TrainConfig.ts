@@ -6,6 +6,7 @@ import {
   DEFAULT_OXEL_LOSS_OPTIONS,
   type LossNorm,
 } from '../constants.ts';
+import { DEFAULT_PHOTOMETRIC_OPTIONS, type PhotometricOptions } from '../warp2d/photometricJitter.ts';
 import { type CloveOptions, DEFAULT_CLOVE_OPTIONS } from './cloveStep.ts';
 import type { TrainObjectiveName } from './trainObjective.ts';
 import { DEFAULT_VADER_OPTIONS, type VaderOptions } from './vaderStep.ts';
@@ -57,6 +58,8 @@ export interface TrainConfig {
   localNegatives: number;
   /** 3D mode: [min, max] pixel distance of a local negative from the true match. */
   localRadius: [number, number];
+  /** 2D mode: photometric jitter of each view (all components; saved complete so a run can be redone). */
+  photometric: PhotometricOptions;
   seed: number;
   /** Save a checkpoint every this many steps (and at the end, and on Ctrl-C). */
   checkpointEvery: number;
@@ -80,6 +83,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   crop: [128, 128],
   localNegatives: 0,
   localRadius: [3, 16],
+  photometric: DEFAULT_PHOTOMETRIC_OPTIONS,
   seed: 0,
   checkpointEvery: 100,
 };

@@ -66,6 +66,7 @@ export async function openBatchSource(
       samplePairBatch(images, createRng(deriveSeed(config.seed, 5, step)), {
         ...sampling,
         batchSize: config.batchSize,
+        photometric: config.photometric,
       }),
     close: async () => {},
   };

@@ -6,6 +6,8 @@ import { type BackendInfo, initBackend } from '../backend/initBackend.ts';
 import { UNET_2D_CONFIG, UNET_3D_CONFIG, type UNetConfig } from '../constants.ts';
 import { TrainerError } from '../errors.ts';
 import { UNet } from '../model/UNet.ts';
+import { validatePhotometricOptions } from '../warp2d/parsePhotometricOptions.ts';
+import type { PhotometricOptions } from '../warp2d/photometricJitter.ts';
 import { AdamW } from './AdamW.ts';
 import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { oneCycleRate } from './oneCycleRate.ts';
@@ -188,6 +190,7 @@ function validateTrainConfig(c: TrainConfig): void {
   const [rMin, rMax] = c.localRadius;
   if (!(rMin >= 0 && rMax >= rMin))
     bad(`--local-radius must be MIN,MAX with 0 <= MIN <= MAX (got ${rMin},${rMax})`);
+  validatePhotometricOptions(c.photometric, 'train --jitter');
   const factor = 2 ** (modelConfig(c).widths.length - 1);
   if (c.crop && (c.crop[0] % factor !== 0 || c.crop[1] % factor !== 0)) {
     bad(`--crop ${c.crop.join('x')}: the ${c.model} U-Net needs sides divisible by ${factor}`);
@@ -207,18 +210,33 @@ function freshRun(runDir: string): null {
   return null;
 }
 
+/**
+ * The 2D jitter of runs whose config.json predates the `photometric` field: `photometricJitter`'s defaults
+ * at the time (DEFAULT_PHOTOMETRIC_OPTIONS has since become stronger on colour).
+ */
+const JITTER_BEFORE_CONFIG: PhotometricOptions = {
+  channelShuffle: 0,
+  brightness: 0.2,
+  contrast: 0.2,
+  saturation: 0.2,
+  hue: 0.05,
+  motionBlur: 3,
+  noise: 0.02,
+};
+
 /** The checkpoint to resume from, after checking that the run's saved config is the one given. */
 function resumeFrom(runDir: string, config: TrainConfig) {
   const path = join(runDir, 'config.json');
   if (!existsSync(path))
     throw new TrainerError('NOT_FOUND', `train --resume: ${runDir} holds no run (no config.json)`, runDir);
-  // Runs from before `--objective` and `--local-negatives` existed had these defaults.
+  // Runs from before `--objective`, `--local-negatives` and `--jitter` existed had these defaults.
   const saved = {
     objective: 'oxel',
     vader: DEFAULT_TRAIN_CONFIG.vader,
     clove: DEFAULT_TRAIN_CONFIG.clove,
     localNegatives: 0,
     localRadius: DEFAULT_TRAIN_CONFIG.localRadius,
+    photometric: JITTER_BEFORE_CONFIG,
     ...JSON.parse(readFileSync(path, 'utf8')),
   } as TrainConfig;
   const differs = Object.keys({ ...saved, ...config }).filter(

@@ -7,6 +7,7 @@ import {
   adjustContrast,
   adjustSaturation,
   motionBlur,
+  permuteChannels,
   rotateHue,
 } from './photometric.ts';
 import {
@@ -34,6 +35,23 @@ const chroma = (img: Image2D) =>
 
 describe('photometric operations', () => {
   const img = midImage(16, 1);
+
+  it('permuteChannels moves channel order[c] to c and rejects a non-permutation', () => {
+    // A Colored MNIST magenta pixel (g, 0, g) becomes cyan (0, g, g) with [1, 0, 2].
+    const magenta: Image2D = { width: 1, height: 1, channels: 3, data: Float32Array.of(0.6, 0, 0.6) };
+    expect(Array.from(permuteChannels(magenta, [1, 0, 2]).data)).toEqual(
+      Array.from(Float32Array.of(0, 0.6, 0.6)),
+    );
+    const out = permuteChannels(img, [2, 0, 1]);
+    for (const p of [0, 17, 255]) {
+      expect([out.data[3 * p], out.data[3 * p + 1], out.data[3 * p + 2]]).toEqual([
+        img.data[3 * p + 2],
+        img.data[3 * p],
+        img.data[3 * p + 1],
+      ]);
+    }
+    expect(() => permuteChannels(img, [0, 0, 1])).toThrow(/permutation of \[0, 1, 2\] \(got \[0,0,1\]\)/);
+  });
 
   it('brightness > 1 raises the mean by that factor, < 1 lowers it', () => {
     expect(mean(adjustBrightness(img, 1.2).data)).toBeCloseTo(1.2 * mean(img.data), 5);
@@ -134,7 +152,15 @@ describe('photometricJitter', () => {
   });
 
   it('keeps values in [0, 1], is reproducible from its seed and varies across seeds', () => {
-    const strong = { brightness: 0.9, contrast: 0.9, saturation: 0.9, hue: 0.5, motionBlur: 5, noise: 0.3 };
+    const strong = {
+      channelShuffle: 1,
+      brightness: 0.9,
+      contrast: 0.9,
+      saturation: 0.9,
+      hue: 0.5,
+      motionBlur: 5,
+      noise: 0.3,
+    };
     const a = photometricJitter(img, createRng(7), strong);
     const b = photometricJitter(img, createRng(7), strong);
     const c = photometricJitter(img, createRng(8), strong);
@@ -143,7 +169,23 @@ describe('photometricJitter', () => {
     expect(Array.from(a.data)).not.toEqual(Array.from(c.data));
   });
 
-  it('rejects a hue range beyond half a turn', () => {
+  it('rejects a hue range beyond half a turn and a channelShuffle probability above 1', () => {
     expect(() => photometricJitter(img, createRng(1), { hue: 0.7 })).toThrow(/hue must be in \[0, 0.5\]/);
+    expect(() => photometricJitter(img, createRng(1), { channelShuffle: 1.5 })).toThrow(
+      /channelShuffle is a probability in \[0, 1\] \(got 1.5\)/,
+    );
+  });
+
+  it('channelShuffle 1 gives each of the six channel orders about equally often (seeds 0-599)', () => {
+    const pixel: Image2D = { width: 1, height: 1, channels: 3, data: Float32Array.of(0.1, 0.5, 0.9) };
+    const counts = new Map<string, number>();
+    for (let seed = 0; seed < 600; seed++) {
+      const out = photometricJitter(pixel, createRng(seed), { ...NO_PHOTOMETRIC_JITTER, channelShuffle: 1 });
+      const key = Array.from(out.data, (v) => v.toFixed(1)).join();
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(6);
+    // 100 expected per order; binomial std about 9.
+    for (const n of counts.values()) expect(Math.abs(n - 100)).toBeLessThan(40);
   });
 });

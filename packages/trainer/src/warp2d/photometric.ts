@@ -32,6 +32,25 @@ function mapPixels(
   return { ...image, data: out };
 }
 
+/**
+ * Reorders the colour channels: output channel c is input channel `order[c]` (e.g. [2, 1, 0] swaps red
+ * and blue), as albumentations' ChannelShuffle.
+ */
+export function permuteChannels(image: Image2D, order: readonly [number, number, number]): Image2D {
+  assertRgb(image, 'permuteChannels');
+  assert(
+    [...order].sort().join() === '0,1,2',
+    'BAD_ARGUMENT',
+    () => `permuteChannels: order must be a permutation of [0, 1, 2] (got [${order}])`,
+  );
+  return mapPixels(image, (r, g, b, out, o) => {
+    const rgb = [r, g, b];
+    out[o] = rgb[order[0]];
+    out[o + 1] = rgb[order[1]];
+    out[o + 2] = rgb[order[2]];
+  });
+}
+
 /** Multiplies every value by `factor` (> 1 brightens), as torchvision's adjust_brightness. */
 export function adjustBrightness(image: Image2D, factor: number): Image2D {
   const out = new Float32Array(image.data.length);
