@@ -31,8 +31,8 @@ const cropFlag = (v: string): [number, number] | 'none' => (v === 'none' ? 'none
 
 const d = DEFAULT_TRAIN_CONFIG;
 /**
- * The 2d mode's budget: Colored MNIST's result (colour-invariant at lambda 0, colour-coding at 0.9) in
- * about 25 min of one wasm thread on a 2-core machine (README, "Colored MNIST").
+ * The 2d mode's budget, that of README's Colored MNIST table: about 12 min per run on one wasm thread of a
+ * 2-core machine (the earlier 3000 steps of 32 pairs would take about 4 h there).
  */
 const DEFAULT_2D = { steps: 600, batchSize: 8, samples: 1024, lr: 2e-3 };
 const program = new Command('train')
