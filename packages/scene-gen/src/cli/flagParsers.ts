@@ -2,13 +2,29 @@ import { InvalidArgumentError } from 'commander';
 
 /** A commander parser for an integer flag of at least `min`, naming the flag when the value is bad. */
 export function intFlag(name: string, min = Number.MIN_SAFE_INTEGER): (value: string) => number {
+  const what =
+    min === 0
+      ? 'a non-negative integer'
+      : min === 1
+        ? 'a positive integer'
+        : min > Number.MIN_SAFE_INTEGER
+          ? `an integer >= ${min}`
+          : 'an integer';
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) {
-      throw new InvalidArgumentError(
-        `${name} must be an integer${min > 0 ? ` >= ${min}` : ''} (got "${value}")`,
-      );
-    }
+    if (!Number.isSafeInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} must be ${what} (got "${value}")`);
+    return n;
+  };
+}
+
+/** A commander parser for a count: a positive integer, or "all", which parses to `all`. */
+export function countFlag<T>(name: string, all: T): (value: string) => number | T {
+  return (value) => {
+    if (value === 'all') return all;
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new InvalidArgumentError(`${name} must be a positive integer or "all" (got "${value}")`);
     return n;
   };
 }

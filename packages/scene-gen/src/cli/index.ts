@@ -1,2 +1,2 @@
 // @oxels/scene-gen/cli: flag parsers shared by the command-line tools of oxels.
-export { intFlag, numberFlag, rangeFlag, sizeFlag } from './flagParsers.ts';
+export { countFlag, intFlag, numberFlag, rangeFlag, sizeFlag } from './flagParsers.ts';

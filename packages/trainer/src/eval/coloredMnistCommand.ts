@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { countFlag, intFlag } from '@oxels/scene-gen/cli';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { initBackend } from '../backend/initBackend.ts';
 import { BACKEND_NAMES, type BackendName } from '../constants.ts';
@@ -20,25 +21,6 @@ export interface ColoredMnistReport extends ColoredMnistEvalResult {
   backend: string;
 }
 
-const count = (flag: string) => (v: string) => {
-  if (v === 'all') return null;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`${flag} must be a positive integer or "all" (got "${v}")`);
-  return n;
-};
-const positiveInt = (flag: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`${flag} must be a positive integer (got "${v}")`);
-  return n;
-};
-const integer = (flag: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new InvalidArgumentError(`${flag} must be a non-negative integer (got "${v}")`);
-  return n;
-};
 const positive = (flag: string) => (v: string) => {
   const n = Number(v);
   if (!(n > 0)) throw new InvalidArgumentError(`${flag} must be a number > 0 (got "${v}")`);
@@ -138,27 +120,27 @@ export function coloredMnistCommand(): Command {
     .option(
       '--pool <k>',
       'average-pool the descriptor maps over k x k blocks (1 = all pixels)',
-      positiveInt('--pool'),
+      intFlag('--pool', 1),
       d.pool,
     )
     .option(
       '--train-images <n|all>',
       'in-domain train images the probe learns from',
-      count('--train-images'),
+      countFlag('--train-images', null),
       d.trainImages,
     )
     .option(
       '--eval-images <n|all>',
       'images scored in each of the two test splits',
-      count('--eval-images'),
+      countFlag('--eval-images', null),
       d.evalImages,
     )
-    .option('--epochs <n>', 'probe training epochs', positiveInt('--epochs'), p.epochs)
-    .option('--batch <n>', 'probe batch size', positiveInt('--batch'), p.batchSize)
+    .option('--epochs <n>', 'probe training epochs', intFlag('--epochs', 1), p.epochs)
+    .option('--batch <n>', 'probe batch size', intFlag('--batch', 1), p.batchSize)
     .option('--lr <x>', 'probe peak learning rate', positive('--lr'), p.lr)
-    .option('--seed <n>', 'seed of the probe (weights, shuffling)', integer('--seed'), p.seed)
+    .option('--seed <n>', 'seed of the probe (weights, shuffling)', intFlag('--seed', 0), p.seed)
     .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]).default('auto'))
-    .option('--threads <n>', 'wasm threads (0 = one per core)', integer('--threads'), 0)
+    .option('--threads <n>', 'wasm threads (0 = one per core)', intFlag('--threads', 0), 0)
     .option('--out <file>', 'JSON report; default RUN/eval/colored-mnist.json')
     .option('--quiet', 'no progress lines', false)
     .action(async (flags: ColoredMnistFlags) => {

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { readDataset, readManifest, SceneGenError } from '@oxels/scene-gen';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { countFlag, intFlag } from '@oxels/scene-gen/cli';
+import { Command, Option } from 'commander';
 import { initBackend } from '../backend/initBackend.ts';
 import { BACKEND_NAMES, type BackendName, LOSS_NORMS, type LossNorm } from '../constants.ts';
 import { TrainerError } from '../errors.ts';
@@ -15,20 +16,6 @@ import {
   type DescriptorMethod,
   evaluateCorrespondence,
 } from './evaluateCorrespondence.ts';
-
-const count = (flag: string) => (v: string) => {
-  if (v === 'all') return Number.POSITIVE_INFINITY;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`${flag} must be a positive integer or "all" (got "${v}")`);
-  return n;
-};
-const integer = (flag: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new InvalidArgumentError(`${flag} must be a non-negative integer (got "${v}")`);
-  return n;
-};
 
 interface CorrespondenceFlags {
   run: string;
@@ -153,18 +140,23 @@ export function correspondenceCommand(): Command {
     )
     .requiredOption('--run <dir>', 'training run directory (the --out of pnpm train)')
     .requiredOption('--data <dir>', 'held-out gen-scenes dataset (use another --seed than the training data)')
-    .option('--pairs <n|all>', 'evaluate the first N pairs', count('--pairs'), Number.POSITIVE_INFINITY)
+    .option(
+      '--pairs <n|all>',
+      'evaluate the first N pairs',
+      countFlag('--pairs', Number.POSITIVE_INFINITY),
+      Number.POSITIVE_INFINITY,
+    )
     .option(
       '--queries <n|all>',
       'MATCH samples queried per pair (seeded subsample)',
-      count('--queries'),
+      countFlag('--queries', Number.POSITIVE_INFINITY),
       d.maxQueries,
     )
-    .option('--seed <n>', 'seed of the query subsample', integer('--seed'), d.seed)
+    .option('--seed <n>', 'seed of the query subsample', intFlag('--seed', 0), d.seed)
     .option(
       '--init-seed <n>',
       "seed of the random-init baseline (default: the run's seed)",
-      integer('--init-seed'),
+      intFlag('--init-seed', 0),
     )
     .addOption(
       new Option('--norm <norm>', "distance of the search (default: the run's training norm)").choices([
@@ -172,7 +164,7 @@ export function correspondenceCommand(): Command {
       ]),
     )
     .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]).default('auto'))
-    .option('--threads <n>', 'wasm threads (0 = one per core)', integer('--threads'), 0)
+    .option('--threads <n>', 'wasm threads (0 = one per core)', intFlag('--threads', 0), 0)
     .option('--out <file>', 'JSON report (markdown beside it, .md); default RUN/eval/correspondence.json')
     .option('--quiet', 'no progress lines', false)
     .action(async (flags: CorrespondenceFlags) => {
