@@ -1,14 +1,13 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_CLIP_NORM } from '../constants.ts';
 import { cloveLoss, DEFAULT_CLOVE_LOSS_OPTIONS } from '../losses/cloveLoss.ts';
 import { l2Normalize } from '../losses/l2Normalize.ts';
 import { AttentionPredictor, DEFAULT_ATTENTION_PREDICTOR_CONFIG } from '../model/AttentionPredictor.ts';
 import type { UNet } from '../model/UNet.ts';
 import type { AdamW } from './AdamW.ts';
-import { clipByGlobalNorm } from './clipByGlobalNorm.ts';
 import { emaUpdate } from './emaUpdate.ts';
 import { copyModel, matchedPixelsOf, teacherEmbeddings } from './objectiveUtils.ts';
-import type { TrainBatch, TrainStepResult } from './trainStep.ts';
+import { applyGradientStep, gradientsOf, type TrainBatch, type TrainStepResult } from './trainStep.ts';
 
 /** CLoVE's hyperparameters (Silva et al.), as saved in a run's config. */
 export interface CloveOptions {
@@ -101,22 +100,17 @@ export function cloveStep(
   const opts = { ...DEFAULT_CLOVE_OPTIONS, clipNorm: DEFAULT_CLIP_NORM, seed: 0, ...options };
   const matched = matchedPixelsOf(batch, opts.matches, opts.seed);
   const targets = teacherEmbeddings(state.teacher, batch.view2, matched.rows2);
-  const params = cloveParameters(student, state);
-  const names = [...params.keys()];
-  const vars = [...params.values()];
-  const kept: tf.Scalar[] = [];
-  const { value: loss, grads } = tf.variableGrads(() => {
-    const out = l2Normalize(student.forward(batch.view1, { training: true, seed: opts.seed }));
-    const predictions = state.predictor.forward(out, matched.rows1, matched.counts);
-    const terms = cloveLoss(predictions, targets, opts);
-    kept.push(tf.keep(terms.positive), tf.keep(terms.negative));
-    return terms.loss;
-  }, vars);
-  const gradMap = new Map(names.map((name, i) => [name, grads[vars[i].name]]));
-  const clipped = clipByGlobalNorm(gradMap, opts.clipNorm);
-  optimizer.applyGradients(clipped.grads);
+  const result = applyGradientStep(
+    optimizer,
+    gradientsOf(cloveParameters(student, state), () => {
+      const out = l2Normalize(student.forward(batch.view1, { training: true, seed: opts.seed }));
+      const predictions = state.predictor.forward(out, matched.rows1, matched.counts);
+      const terms = cloveLoss(predictions, targets, opts);
+      return { loss: terms.loss, within: terms.positive, between: terms.negative };
+    }),
+    opts.clipNorm,
+  );
   emaUpdate(state.teacher.parameters, student.parameters, opts.momentum);
-  const numbers = tf.tidy(() => tf.stack([loss, kept[0], kept[1], clipped.norm]).dataSync());
-  tf.dispose([targets, loss, ...kept, clipped.norm, ...gradMap.values(), ...clipped.grads.values()]);
-  return { loss: numbers[0], within: numbers[1], between: numbers[2], gradNorm: numbers[3] };
+  targets.dispose();
+  return result;
 }

@@ -76,14 +76,28 @@ export function lossAndGradients(
     () =>
       `lossAndGradients: view1 and view2 must have the same shape [B, H, W, C] (got [${view1.shape}] and [${view2.shape}])`,
   );
-  const names = [...model.parameters.keys()];
-  const vars = [...model.parameters.values()];
+  return gradientsOf(model.parameters, () => {
+    const out = model.forward(tf.concat([view1, view2], 0), { training: true, seed });
+    return oxelLossStacked(out, batch, lossOptions);
+  });
+}
+
+/**
+ * The gradient of `terms().loss` for every variable of `params`, by the same names, with the loss and the
+ * two reported terms kept (for any objective: oxel's within / between, or another's positive / negative
+ * similarity). The caller disposes all.
+ */
+export function gradientsOf(
+  params: ReadonlyMap<string, tf.Variable>,
+  terms: () => { loss: tf.Scalar; within: tf.Scalar; between: tf.Scalar },
+): LossAndGradients {
+  const names = [...params.keys()];
+  const vars = [...params.values()];
   const kept: tf.Scalar[] = [];
   const { value, grads } = tf.variableGrads(() => {
-    const out = model.forward(tf.concat([view1, view2], 0), { training: true, seed });
-    const terms = oxelLossStacked(out, batch, lossOptions);
-    kept.push(tf.keep(terms.within), tf.keep(terms.between));
-    return terms.loss;
+    const t = terms();
+    kept.push(tf.keep(t.within), tf.keep(t.between));
+    return t.loss;
   }, vars);
   return {
     loss: value,
@@ -91,6 +105,18 @@ export function lossAndGradients(
     between: kept[1],
     grads: new Map(names.map((name, i) => [name, grads[vars[i].name]])),
   };
+}
+
+/**
+ * Global-norm clipping and an AdamW update with `g.grads`, then the step's four numbers, read from the
+ * device at once. Disposes every tensor of `g`.
+ */
+export function applyGradientStep(optimizer: AdamW, g: LossAndGradients, clipNorm: number): TrainStepResult {
+  const clipped = clipByGlobalNorm(g.grads, clipNorm);
+  optimizer.applyGradients(clipped.grads);
+  const numbers = tf.tidy(() => tf.stack([g.loss, g.within, g.between, clipped.norm]).dataSync());
+  tf.dispose([g.loss, g.within, g.between, clipped.norm, ...g.grads.values(), ...clipped.grads.values()]);
+  return { loss: numbers[0], within: numbers[1], between: numbers[2], gradNorm: numbers[3] };
 }
 
 /**
@@ -105,10 +131,5 @@ export function trainStep(
   options: Partial<TrainStepOptions> = {},
 ): TrainStepResult {
   const opts = { ...DEFAULT_TRAIN_STEP_OPTIONS, ...options };
-  const { loss, within, between, grads } = lossAndGradients(model, batch, opts);
-  const clipped = clipByGlobalNorm(grads, opts.clipNorm);
-  optimizer.applyGradients(clipped.grads);
-  const numbers = tf.tidy(() => tf.stack([loss, within, between, clipped.norm]).dataSync());
-  tf.dispose([loss, within, between, clipped.norm, ...grads.values(), ...clipped.grads.values()]);
-  return { loss: numbers[0], within: numbers[1], between: numbers[2], gradNorm: numbers[3] };
+  return applyGradientStep(optimizer, lossAndGradients(model, batch, opts), opts.clipNorm);
 }

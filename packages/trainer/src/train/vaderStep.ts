@@ -6,10 +6,9 @@ import { l2Normalize } from '../losses/l2Normalize.ts';
 import { DEFAULT_VADER_LOSS_OPTIONS, vaderLoss } from '../losses/vaderLoss.ts';
 import type { UNet } from '../model/UNet.ts';
 import type { AdamW } from './AdamW.ts';
-import { clipByGlobalNorm } from './clipByGlobalNorm.ts';
 import { emaUpdate } from './emaUpdate.ts';
 import { copyModel, embeddingsAt, matchedPixelsOf, teacherEmbeddings } from './objectiveUtils.ts';
-import type { TrainBatch, TrainStepResult } from './trainStep.ts';
+import { applyGradientStep, gradientsOf, type TrainBatch, type TrainStepResult } from './trainStep.ts';
 
 /** VADeR's hyperparameters (Pinheiro et al. 2020), as saved in a run's config. */
 export interface VaderOptions {
@@ -93,25 +92,21 @@ export function vaderStep(
   const opts = { ...DEFAULT_VADER_OPTIONS, clipNorm: DEFAULT_CLIP_NORM, seed: 0, ...options };
   const matched = matchedPixelsOf(batch, opts.matches, opts.seed);
   const keys = teacherEmbeddings(state.teacher, batch.view2, matched.rows2);
-  const names = [...student.parameters.keys()];
-  const vars = [...student.parameters.values()];
-  const kept: tf.Scalar[] = [];
-  const { value: loss, grads } = tf.variableGrads(() => {
-    const out = student.forward(batch.view1, { training: true, seed: opts.seed });
-    const terms = vaderLoss(embeddingsAt(out, matched.rows1), keys, state.queue, opts);
-    kept.push(tf.keep(terms.positive), tf.keep(terms.negative));
-    return terms.loss;
-  }, vars);
-  const gradMap = new Map(names.map((name, i) => [name, grads[vars[i].name]]));
-  const clipped = clipByGlobalNorm(gradMap, opts.clipNorm);
-  optimizer.applyGradients(clipped.grads);
+  const result = applyGradientStep(
+    optimizer,
+    gradientsOf(student.parameters, () => {
+      const out = student.forward(batch.view1, { training: true, seed: opts.seed });
+      const terms = vaderLoss(embeddingsAt(out, matched.rows1), keys, state.queue, opts);
+      return { loss: terms.loss, within: terms.positive, between: terms.negative };
+    }),
+    opts.clipNorm,
+  );
   emaUpdate(state.teacher.parameters, student.parameters, opts.momentum);
   const size = state.queue.shape[0];
   tf.tidy(() => {
     const all = tf.concat([keys, state.queue], 0);
     state.queue.assign(tf.slice(all, [0, 0], [size, all.shape[1]]));
   });
-  const numbers = tf.tidy(() => tf.stack([loss, kept[0], kept[1], clipped.norm]).dataSync());
-  tf.dispose([keys, loss, ...kept, clipped.norm, ...gradMap.values(), ...clipped.grads.values()]);
-  return { loss: numbers[0], within: numbers[1], between: numbers[2], gradNorm: numbers[3] };
+  keys.dispose();
+  return result;
 }
