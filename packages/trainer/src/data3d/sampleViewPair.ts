@@ -89,6 +89,11 @@ export function sampleViewPair(
   const positives = Math.min(candidates.length, Math.round(n * o.positiveFraction));
   const locals = candidates.length ? Math.round((n - positives) * o.localNegatives) : 0;
   const [rMin, rMax] = o.localRadius;
+  /** Index in the crop of view A's pixel of match k. */
+  const cropIndexA = (k: number) => {
+    const a = sample.aIndex[k];
+    return (Math.floor(a / W) - y0) * cw + ((a % W) - x0);
+  };
   const idx1 = new Int32Array(n);
   const idx2 = new Int32Array(n);
   const isPositive = new Uint8Array(n);
@@ -98,14 +103,12 @@ export function sampleViewPair(
       const j = i + rng.int(candidates.length - i);
       [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
       const k = candidates[i];
-      const a = sample.aIndex[k];
-      idx1[i] = (Math.floor(a / W) - y0) * cw + ((a % W) - x0);
+      idx1[i] = cropIndexA(k);
       idx2[i] = (Math.floor(sample.bXY[2 * k + 1]) - y0) * cw + (Math.floor(sample.bXY[2 * k]) - x0);
       isPositive[i] = 1;
     } else if (i < positives + locals) {
       const k = candidates[rng.int(candidates.length)];
-      const a = sample.aIndex[k];
-      idx1[i] = (Math.floor(a / W) - y0) * cw + ((a % W) - x0);
+      idx1[i] = cropIndexA(k);
       idx2[i] = nearbyPixel(sample.bXY[2 * k] - x0, sample.bXY[2 * k + 1] - y0, rMin, rMax, cw, ch, rng);
     } else {
       idx1[i] = rng.int(cw * ch);
