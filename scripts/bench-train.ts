@@ -1,7 +1,8 @@
 // Benchmark of one training step of @oxels/trainer (U-Net forward + backward, oxel loss, clipping,
 // AdamW) for the paper's 2D configuration (16 pairs = 32 images of 32x32 per step) and 3D
-// configuration (8 pairs = 16 images of 128x128), on the wasm backend with 1 thread and with one
-// thread per core, and in the same run the same step in PyTorch on the CPU
+// configuration (8 pairs = 16 images of 128x128), on the wasm backend with 1 thread, with one thread
+// per core, and as `pnpm train` runs it by default (backend auto; on wasm one data-parallel replica per
+// core, `ReplicaPool`), and in the same run the same step in PyTorch on the CPU
 // (scripts/bench_train_torch.py, Debian's python3-torch) with 1 thread and one per core: the peer.
 // Every measurement runs in its own process (the wasm thread count is fixed per process); runs
 // of a configuration alternate between engines, so that load from other processes spreads over
@@ -17,11 +18,13 @@ import { createRng } from '@oxels/raycast';
 import {
   AdamW,
   type BackendName,
+  createTrainObjective,
+  DEFAULT_TRAIN_CONFIG,
   hwioToOihw,
   initBackend,
   type LossBatch,
+  ReplicaPool,
   toTrainBatch,
-  trainStep,
   UNET_2D_CONFIG,
   UNET_3D_CONFIG,
   UNet,
@@ -39,6 +42,8 @@ interface Job {
   engine: 'tfjs' | 'torch';
   backend?: BackendName;
   threads: number;
+  /** Data-parallel replicas as `TrainRunOptions.replicas` (0 = one per core on wasm). */
+  replicas?: number;
   config: ConfigName;
   steps: number;
 }
@@ -74,28 +79,38 @@ function syntheticBatch(pairs: number, size: number, seed: number): LossBatch {
   };
 }
 
-/** Child mode: one warm-up step, then `steps` timed training steps. */
+/**
+ * Child mode: one warm-up step, then `steps` timed training steps, through the oxel objective as
+ * `runTraining` drives it (with a ReplicaPool when the job has replicas and the backend is wasm).
+ */
 async function measureTfjs(job: Job): Promise<Measurement> {
-  const info = await initBackend(job.backend ?? 'auto', { threads: job.threads });
+  const wantReplicas = job.replicas === 0 ? availableParallelism() : (job.replicas ?? 1);
+  const info = await initBackend(job.backend ?? 'auto', { threads: wantReplicas > 1 ? 1 : job.threads });
   const { model: config, pairs, size } = CONFIGS[job.config];
   const model = new UNet(config, 1);
+  const pool =
+    info.backend === 'wasm' && wantReplicas > 1
+      ? await ReplicaPool.start(config, wantReplicas, 1)
+      : undefined;
+  const objective = createTrainObjective(DEFAULT_TRAIN_CONFIG, model, pool);
   const optimizer = new AdamW(model.parameters);
   optimizer.learningRate = 1e-3;
-  const batch = toTrainBatch(syntheticBatch(pairs, size, 2));
-  trainStep(model, optimizer, batch, { seed: 0 });
+  const batch = syntheticBatch(pairs, size, 2);
+  await objective.step(optimizer, batch, 0);
   const seconds: number[] = [];
   const cpuSeconds: number[] = [];
   for (let step = 1; step <= job.steps; step++) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    trainStep(model, optimizer, batch, { seed: step });
+    await objective.step(optimizer, batch, step);
     const c = process.cpuUsage(c0);
     seconds.push((performance.now() - t0) / 1000);
     cpuSeconds.push((c.user + c.system) / 1e6);
   }
+  await pool?.close();
   return {
     backend: info.backend,
-    device: info.device,
+    device: pool?.device ?? info.device,
     threads: job.threads,
     secondsPerStep: seconds,
     cpuSecondsPerStep: cpuSeconds,
@@ -226,8 +241,8 @@ async function main(): Promise<void> {
       'torch-1': { engine: 'torch', threads: 1 },
       [`torch-${cores}`]: { engine: 'torch', threads: cores },
     };
-    // The default backend of `initBackend('auto')`, when it is not wasm (tensorflow or webgpu).
-    engines.default = { engine: 'tfjs', backend: 'auto', threads: 0 };
+    // What `pnpm train` runs by default: backend auto, and on wasm one replica per core.
+    engines.default = { engine: 'tfjs', backend: 'auto', threads: 0, replicas: 0 };
     if (values.cpu) engines.cpu = { engine: 'tfjs', backend: 'cpu', threads: 1 };
     const samples = new Map<string, { m: Measurement; load: number }[]>();
     for (let r = 0; r < repeats; r++) {
@@ -239,13 +254,7 @@ async function main(): Promise<void> {
         samples.set(name, [...(samples.get(name) ?? []), { m, load: loadavg()[0] }]);
       }
     }
-    // `auto` resolving to wasm with one thread per core duplicates that run: fold it in.
-    const auto = samples.get('default')!;
-    const defaultName = auto[0].m.backend === 'wasm' ? `wasm-${cores}` : 'default';
-    if (defaultName !== 'default') {
-      samples.set(defaultName, [...samples.get(defaultName)!, ...auto]);
-      samples.delete('default');
-    }
+    const defaultName = 'default';
     const runs: Record<string, { secondsPerStep: number; stepsPerSecond: number }> = {};
     const report: Record<string, unknown> = {};
     for (const [name, list] of samples) {
@@ -282,8 +291,11 @@ async function main(): Promise<void> {
       target: round(1 / 3),
       meetsTarget: ratio >= 1 / 3,
       bestTfjsVsBestTorch: round(
-        Math.max(runs['wasm-1'].stepsPerSecond, runs[`wasm-${cores}`].stepsPerSecond) /
-          Math.max(runs['torch-1'].stepsPerSecond, peer.stepsPerSecond),
+        Math.max(
+          runs['wasm-1'].stepsPerSecond,
+          runs[`wasm-${cores}`].stepsPerSecond,
+          runs.default.stepsPerSecond,
+        ) / Math.max(runs['torch-1'].stepsPerSecond, peer.stepsPerSecond),
       ),
       // CPU seconds per step, torch over tfjs, both on one thread: the efficiency ratio least
       // disturbed by other processes (they stretch wall time, not the CPU time a step needs).
@@ -291,8 +303,10 @@ async function main(): Promise<void> {
         median(samples.get('torch-1')!.flatMap((s) => s.m.cpuSecondsPerStep)) /
           median(samples.get('wasm-1')!.flatMap((s) => s.m.cpuSecondsPerStep)),
       ),
+      // From 1 to all cores: wasm's own threads, the default (replicas, when it is wasm), PyTorch.
       threadScaling: {
-        wasm: round(runs[`wasm-${cores}`].stepsPerSecond / runs['wasm-1'].stepsPerSecond),
+        wasmThreads: round(runs[`wasm-${cores}`].stepsPerSecond / runs['wasm-1'].stepsPerSecond),
+        default: round(runs.default.stepsPerSecond / runs['wasm-1'].stepsPerSecond),
         torch: round(peer.stepsPerSecond / runs['torch-1'].stepsPerSecond),
       },
     };

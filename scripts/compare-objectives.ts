@@ -118,7 +118,8 @@ for (const objective of objectives) {
   await runTraining(
     config,
     runDir,
-    { backend, threads, resume },
+    // One replica for all: vader and clove run on one thread, so their train times stay comparable.
+    { backend, threads, replicas: 1, resume },
     {
       onStep: (m) => {
         if (m.step % 10 === 0 || m.step === config.steps)

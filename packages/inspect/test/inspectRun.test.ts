@@ -39,6 +39,7 @@ beforeAll(async () => {
   await runTraining({ ...small, source: { kind: 'shards', dir: data } }, run3d, {
     backend: 'wasm',
     threads: 1,
+    replicas: 1,
     resume: false,
   });
 }, 60_000);
@@ -136,7 +137,7 @@ describe('pnpm inspect --run on a Colored MNIST run', () => {
         source: { kind: 'colored-mnist', mnistDir: null },
       },
       run2d,
-      { backend: 'wasm', threads: 1, resume: false },
+      { backend: 'wasm', threads: 1, replicas: 1, resume: false },
     );
     const c = capture();
     expect(

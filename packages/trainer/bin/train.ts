@@ -144,7 +144,13 @@ const program = new Command('train')
     d.checkpointEvery,
   )
   .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]).default('auto'))
-  .option('--threads <n>', 'wasm threads (0 = one per core)', numberFlag('--threads'), 0)
+  .option('--threads <n>', 'wasm threads (0 = one per core)', intFlag('--threads', 0), 0)
+  .option(
+    '--replicas <n>',
+    'data-parallel replicas of the oxel step on wasm, each on its own thread(s) (0 = one per core)',
+    intFlag('--replicas', 0),
+    0,
+  )
   .option('--out <dir>', 'run directory', 'runs/default')
   .option('--resume', 'continue the run in --out from its latest checkpoint', false)
   .option('--quiet', 'no progress bar', false)
@@ -257,7 +263,7 @@ try {
   const summary = await runTraining(
     config,
     runDir,
-    { backend: o.backend, threads: o.threads, resume: o.resume },
+    { backend: o.backend, threads: o.threads, replicas: o.replicas, resume: o.resume },
     {
       onLog: (m) => console.error(`train: ${m}`),
       onStart: ({ backend, parameters, startStep }) => {

@@ -46,6 +46,7 @@ export { clipByGlobalNorm } from './train/clipByGlobalNorm.ts';
 export { oneCycleRate } from './train/oneCycleRate.ts';
 export type { LossAndGradients, TrainBatch, TrainStepOptions, TrainStepResult } from './train/trainStep.ts';
 export { DEFAULT_TRAIN_STEP_OPTIONS, lossAndGradients, trainStep } from './train/trainStep.ts';
+export { ReplicaPool } from './train/ReplicaPool.ts';
 
 // other objectives on the same backbone: VADeR (pixel InfoNCE, momentum encoder + queue), CLoVE
 // (EMA teacher, normalised multi-head attention predictor, margin ranking with hard negatives)

@@ -26,7 +26,7 @@ beforeAll(async () => {
       checkpointEvery: 2,
     },
     runDir,
-    { backend: 'wasm', threads: 0, resume: false },
+    { backend: 'wasm', threads: 0, replicas: 1, resume: false },
   );
 }, 120_000);
 

@@ -33,7 +33,7 @@ beforeAll(async () => {
       seed: 3,
     },
     runDir,
-    { backend: 'wasm', threads: 1, resume: false },
+    { backend: 'wasm', threads: 1, replicas: 1, resume: false },
   );
 }, 120_000);
 

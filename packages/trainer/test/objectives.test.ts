@@ -25,7 +25,7 @@ const config = (objective: TrainObjectiveName): TrainConfig => ({
   checkpointEvery: 2,
   seed: 3,
 });
-const run = { backend: 'wasm' as const, threads: 0, resume: false };
+const run = { backend: 'wasm' as const, threads: 0, replicas: 1, resume: false };
 
 describe('runTraining --objective vader', () => {
   it('resumes a stopped run to the same weights, key encoder, queue and losses as an uninterrupted one', async () => {

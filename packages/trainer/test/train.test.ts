@@ -35,7 +35,7 @@ const config = (steps: number): TrainConfig => ({
   checkpointEvery: 4,
   seed: 2,
 });
-const run = { backend: 'wasm' as const, threads: 0, resume: false };
+const run = { backend: 'wasm' as const, threads: 0, replicas: 1, resume: false };
 
 describe('runTraining', () => {
   it('lowers the loss over 30 steps, with flat tensor count and memory', async () => {
@@ -84,6 +84,28 @@ describe('runTraining', () => {
         .split('\n')
         .map((l) => JSON.parse(l).loss);
     expect(losses(parted)).toEqual(losses(whole));
+  }, 300_000);
+
+  it('trains on 2 data-parallel replicas, and a stopped replica run resumes to the same weights', async () => {
+    const two = { ...run, replicas: 2 };
+    const started: string[] = [];
+    const whole = join(tmp, 'replicas-whole');
+    const summary = await runTraining(config(6), whole, two, {
+      onStart: ({ backend }) => started.push(backend.device),
+    });
+    expect(started[0]).toMatch(/2 data-parallel replicas/);
+    expect(summary.lastMetrics?.loss).toBeGreaterThan(0);
+    const parted = join(tmp, 'replicas-parted');
+    await runTraining(config(6), parted, two, { shouldStop: () => true });
+    await runTraining(config(6), parted, { ...two, resume: true });
+    const weights = (dir: string) => readFileSync(join(dir, 'checkpoints', 'step-0000006', 'weights.bin'));
+    expect(weights(parted).equals(weights(whole))).toBe(true);
+    // The same steps as one thread, up to float rounding and the replicas' own dropout masks.
+    const single = join(tmp, 'replicas-single');
+    await runTraining(config(6), single, run);
+    const first = (dir: string) =>
+      JSON.parse(readFileSync(join(dir, 'metrics.jsonl'), 'utf8').split('\n')[0]);
+    expect(first(whole).loss).toBeCloseTo(first(single).loss, 1);
   }, 300_000);
 
   it('writes safetensors that Python reads with PyTorch state_dict keys and layout', async () => {

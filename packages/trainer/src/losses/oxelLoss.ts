@@ -85,6 +85,40 @@ export function oxelLossStacked(
 }
 
 /**
+ * The descriptors of the sampled pixels of a forward pass over both views stacked, `o` = [2B, H, W, C]
+ * (view 1 of pair b at image b, view 2 at image B + b): p1[b, n] = o[b, idx1[b, n]] and
+ * p2[b, n] = o[B + b, idx2[b, n]], each [B, N, C]. What a data-parallel replica sends for the loss.
+ */
+export function sampleStacked(
+  o: tf.Tensor4D,
+  idx1: tf.Tensor2D,
+  idx2: tf.Tensor2D,
+): { p1: tf.Tensor3D; p2: tf.Tensor3D } {
+  const b = idx1.shape[0];
+  return tf.tidy(() => {
+    const [p1, p2] = [gatherAt(o, 0, idx1), gatherAt(o, b, idx2)];
+    return { p1, p2 };
+  });
+}
+
+/** The rows idx[b, n] of images first + b of `map`: [B, N, C]. */
+function gatherAt(map: tf.Tensor4D, first: number, idx: tf.Tensor2D): tf.Tensor3D {
+  const [b, n] = idx.shape;
+  const [, h, w, c] = map.shape;
+  return tf.tidy(() => {
+    const flatMap = tf.reshape(map, [map.shape[0] * h * w, c]) as tf.Tensor2D;
+    return tf.reshape(gatherRows(flatMap, flatRows(idx, first, h * w)), [b, n, c]) as tf.Tensor3D;
+  });
+}
+
+/** Flat pixel rows idx + (first + b) * H * W (int32: a JS number operand would turn them float32). */
+function flatRows(idx: tf.Tensor2D, first: number, hw: number): tf.Tensor1D {
+  const [b, n] = idx.shape;
+  const offsets = Int32Array.from({ length: b }, (_, i) => (first + i) * hw);
+  return tf.reshape(tf.add(idx, tf.tensor2d(offsets, [b, 1], 'int32')), [b * n]) as tf.Tensor1D;
+}
+
+/**
  * Gathers view-1 samples from images first1.. of `map1` and view-2 samples from images first2.. of
  * `map2`, then `oxelLossOnSamples`.
  */
@@ -101,30 +135,18 @@ function lossOnMaps(
   opts: OxelLossOptions,
 ): OxelLossTerms {
   const [b, n] = idx1.shape;
-  const [, h, w, c] = map1.shape;
+  const [, h, w] = map1.shape;
   const terms = tf.tidy(() => {
-    /** Flat pixel rows idx + (first + b) * H * W (int32: a JS number operand would turn them float32). */
-    const rowsOf = (idx: tf.Tensor2D, first: number) => {
-      const offsets = Int32Array.from({ length: b }, (_, i) => (first + i) * h * w);
-      return tf.reshape(tf.add(idx, tf.tensor2d(offsets, [b, 1], 'int32')), [b * n]) as tf.Tensor1D;
-    };
-    const sample = (map: tf.Tensor4D, first: number, idx: tf.Tensor2D) => {
-      const flatMap = tf.reshape(map, [map.shape[0] * h * w, c]) as tf.Tensor2D;
-      return {
-        p: tf.reshape(gatherRows(flatMap, rowsOf(idx, first)), [b, n, c]) as tf.Tensor3D,
-        local: rowsOf(idx, 0),
-      };
-    };
-    const s1 = sample(map1, first1, idx1);
-    const s2 = sample(map2, first2, idx2);
-    const sampleMask = (mask: tf.Tensor3D | undefined, local: tf.Tensor): tf.Tensor2D =>
-      mask ? tf.reshape(tf.gather(tf.reshape(mask, [b * h * w]), local), [b, n]) : tf.ones([b, n]);
+    const sampleMask = (mask: tf.Tensor3D | undefined, idx: tf.Tensor2D): tf.Tensor2D =>
+      mask
+        ? tf.reshape(tf.gather(tf.reshape(mask, [b * h * w]), flatRows(idx, 0, h * w)), [b, n])
+        : tf.ones([b, n]);
     const t = oxelLossOnSamples(
-      s1.p,
-      s2.p,
+      gatherAt(map1, first1, idx1),
+      gatherAt(map2, first2, idx2),
       isPositive,
-      sampleMask(mask1, s1.local),
-      sampleMask(mask2, s2.local),
+      sampleMask(mask1, idx1),
+      sampleMask(mask2, idx2),
       opts,
     );
     return [t.loss, t.within, t.between];

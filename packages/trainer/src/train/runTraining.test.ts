@@ -20,7 +20,7 @@ const config: TrainConfig = {
   crop: null,
   checkpointEvery: 1,
 };
-const run = { backend: 'wasm' as const, threads: 1, resume: false };
+const run = { backend: 'wasm' as const, threads: 1, replicas: 1, resume: false };
 
 describe('runTraining (2d jitter in the config)', () => {
   it('saves the jitter in config.json and rejects one out of range, naming the flag', async () => {

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { deriveSeed } from '@oxels/scene-gen';
-import * as tf from '@tensorflow/tfjs-core';
 import { type BackendInfo, initBackend } from '../backend/initBackend.ts';
 import { UNET_2D_CONFIG, UNET_3D_CONFIG, type UNetConfig } from '../constants.ts';
 import { TrainerError } from '../errors.ts';
@@ -12,8 +12,8 @@ import { AdamW } from './AdamW.ts';
 import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { oneCycleRate } from './oneCycleRate.ts';
 import { openBatchSource } from './openBatchSource.ts';
+import { ReplicaPool } from './ReplicaPool.ts';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig, type TrainRunOptions } from './TrainConfig.ts';
-import { toTrainBatch } from './toTrainBatch.ts';
 import { createTrainObjective, TRAIN_OBJECTIVES } from './trainObjective.ts';
 import { writeTrainingCurves } from './writeTrainingCurves.ts';
 
@@ -73,12 +73,16 @@ export async function runTraining(
 ): Promise<TrainSummary> {
   validateTrainConfig(config);
   const log = hooks.onLog ?? (() => {});
-  const backend = await initBackend(run.backend, { threads: run.threads });
+  const wanted = wantedReplicas(run, config);
+  const mainBackend = await initBackend(run.backend, { threads: wanted > 1 ? 1 : run.threads });
   const configPath = join(runDir, 'config.json');
   const metricsPath = join(runDir, 'metrics.jsonl');
   const checkpoint = run.resume ? resumeFrom(runDir, config) : freshRun(runDir);
   const model = new UNet(modelConfig(config), config.seed);
-  const objective = createTrainObjective(config, model);
+  const replicas =
+    mainBackend.backend === 'wasm' && wanted > 1 ? await startReplicas(config, run, wanted) : undefined;
+  const backend: BackendInfo = replicas ? { backend: 'wasm', device: replicas.device } : mainBackend;
+  const objective = createTrainObjective(config, model, replicas);
   const optimizer = new AdamW(objective.parameters, { weightDecay: config.weightDecay });
   let step = 0;
   if (checkpoint) {
@@ -105,9 +109,7 @@ export async function runTraining(
       if (!batch) throw new TrainerError('BAD_DATA', `runTraining: the data source ran dry at step ${step}`);
       const t0 = performance.now();
       optimizer.learningRate = oneCycleRate(step, config.steps, { peakRate: config.lr });
-      const tensors = toTrainBatch(batch);
-      const result = objective.step(optimizer, tensors, deriveSeed(config.seed, 4, step));
-      tf.dispose(Object.values(tensors));
+      const result = await objective.step(optimizer, batch, deriveSeed(config.seed, 4, step));
       const seconds = (performance.now() - t0) / 1000;
       step++;
       last = {
@@ -131,6 +133,7 @@ export async function runTraining(
     }
   } finally {
     await source.close();
+    await replicas?.close();
     optimizer.dispose();
     objective.dispose();
     model.dispose();
@@ -140,6 +143,32 @@ export async function runTraining(
     hooks.onLog?.(`curves: ${curves}`);
   }
   return { runDir, startStep, step, stopped, lastMetrics: last, backend };
+}
+
+/**
+ * Replicas the run asks for: `run.replicas`, or with 0 one per core (at most one per pair) for the oxel
+ * objective on wasm (or auto, which may end on wasm), else 1.
+ */
+function wantedReplicas(run: TrainRunOptions, config: TrainConfig): number {
+  const splittable = config.objective === 'oxel' && (run.backend === 'wasm' || run.backend === 'auto');
+  if (!Number.isInteger(run.replicas) || run.replicas < 0)
+    throw new TrainerError(
+      'BAD_ARGUMENT',
+      `train: --replicas must be a non-negative integer (got ${run.replicas})`,
+    );
+  if (run.replicas > 1 && !splittable)
+    throw new TrainerError(
+      'BAD_ARGUMENT',
+      `train: --replicas ${run.replicas} needs the oxel objective on the wasm backend (got ${config.objective} on ${run.backend})`,
+    );
+  if (run.replicas > 0) return run.replicas;
+  return splittable ? Math.min(availableParallelism(), config.batchSize) : 1;
+}
+
+/** The replica pool of a run: `--threads` (0: the cores) shared out among the replicas, at least one each. */
+function startReplicas(config: TrainConfig, run: TrainRunOptions, replicas: number): Promise<ReplicaPool> {
+  const threads = run.threads > 0 ? run.threads : Math.max(1, Math.floor(availableParallelism() / replicas));
+  return ReplicaPool.start(modelConfig(config), replicas, threads);
 }
 
 function validateTrainConfig(c: TrainConfig): void {

@@ -7,7 +7,10 @@ import type { AdamW } from './AdamW.ts';
 import { cloveParameters, cloveStep, createCloveState, disposeCloveState } from './cloveStep.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 import type { TrainConfig } from './TrainConfig.ts';
-import { type TrainBatch, type TrainStepResult, trainStep } from './trainStep.ts';
+import type { LossBatch } from '../data3d/LossBatch.ts';
+import type { ReplicaPool } from './ReplicaPool.ts';
+import { toTrainBatch } from './toTrainBatch.ts';
+import { applyGradientStep, type TrainBatch, type TrainStepResult, trainStep } from './trainStep.ts';
 import { createVaderState, disposeVaderState, vaderStep } from './vaderStep.ts';
 
 /** Training objectives on the same backbone and data (`--objective`). */
@@ -23,7 +26,7 @@ export interface TrainObjective {
   /** Every variable the optimiser updates, by name (the student's, plus a predictor's). */
   readonly parameters: ReadonlyMap<string, tf.Variable>;
   /** One optimisation step at `optimizer.learningRate`; creates no lasting tensors. */
-  step(optimizer: AdamW, batch: TrainBatch, seed: number): TrainStepResult;
+  step(optimizer: AdamW, batch: LossBatch, seed: number): Promise<TrainStepResult>;
   /** The extra state as checkpoint files (name -> bytes): none for oxel. */
   checkpointFiles(): Map<string, Uint8Array>;
   /** Restores the extra state from a checkpoint directory written with `checkpointFiles`. */
@@ -37,34 +40,57 @@ const readWeights = (dir: string, name: string) => {
   return decodeSafetensors(readFileSync(path), path).tensors;
 };
 
+/** `step` on the tensors of `batch`, disposed afterwards. */
+function onTensors(batch: LossBatch, step: (tensors: TrainBatch) => TrainStepResult): TrainStepResult {
+  const tensors = toTrainBatch(batch);
+  try {
+    return step(tensors);
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+}
+
 /**
- * The objective `config.objective` around `student`: `oxel` (the paper's loss, `trainStep`), `vader`
- * (`vaderStep`; checkpoint files teacher.safetensors + queue.safetensors) or `clove` (`cloveStep`;
- * teacher.safetensors + predictor.safetensors). Extra state is initialised from `config.seed`.
+ * The objective `config.objective` around `student`: `oxel` (the paper's loss, `trainStep`, or split over
+ * `replicas` when given), `vader` (`vaderStep`; checkpoint files teacher.safetensors + queue.safetensors)
+ * or `clove` (`cloveStep`; teacher.safetensors + predictor.safetensors). Extra state is initialised from
+ * `config.seed`.
  */
-export function createTrainObjective(config: TrainConfig, student: UNet): TrainObjective {
+export function createTrainObjective(
+  config: Pick<TrainConfig, 'objective' | 'norm' | 'lambda' | 'clipNorm' | 'vader' | 'clove' | 'seed'>,
+  student: UNet,
+  replicas?: ReplicaPool,
+): TrainObjective {
   switch (config.objective) {
-    case 'oxel':
+    case 'oxel': {
+      const loss = { norm: config.norm, lambda: config.lambda };
       return {
         name: 'oxel',
         parameters: student.parameters,
-        step: (optimizer, batch, seed) =>
-          trainStep(student, optimizer, batch, {
-            loss: { norm: config.norm, lambda: config.lambda },
-            clipNorm: config.clipNorm,
-            seed,
-          }),
+        step: async (optimizer, batch, seed) =>
+          replicas
+            ? applyGradientStep(
+                optimizer,
+                await replicas.lossAndGradients(student, batch, { loss, seed }),
+                config.clipNorm,
+              )
+            : onTensors(batch, (t) =>
+                trainStep(student, optimizer, t, { loss, clipNorm: config.clipNorm, seed }),
+              ),
         checkpointFiles: () => new Map(),
         restore: () => {},
         dispose: () => {},
       };
+    }
     case 'vader': {
       const state = createVaderState(student, config.vader.queueSize, config.seed + 1);
       return {
         name: 'vader',
         parameters: student.parameters,
-        step: (optimizer, batch, seed) =>
-          vaderStep(student, state, optimizer, batch, { ...config.vader, clipNorm: config.clipNorm, seed }),
+        step: async (optimizer, batch, seed) =>
+          onTensors(batch, (t) =>
+            vaderStep(student, state, optimizer, t, { ...config.vader, clipNorm: config.clipNorm, seed }),
+          ),
         checkpointFiles: () =>
           new Map([
             ['teacher.safetensors', weightsFile(state.teacher.getWeights())],
@@ -97,8 +123,10 @@ export function createTrainObjective(config: TrainConfig, student: UNet): TrainO
       return {
         name: 'clove',
         parameters: cloveParameters(student, state),
-        step: (optimizer, batch, seed) =>
-          cloveStep(student, state, optimizer, batch, { ...config.clove, clipNorm: config.clipNorm, seed }),
+        step: async (optimizer, batch, seed) =>
+          onTensors(batch, (t) =>
+            cloveStep(student, state, optimizer, t, { ...config.clove, clipNorm: config.clipNorm, seed }),
+          ),
         checkpointFiles: () =>
           new Map([
             ['teacher.safetensors', weightsFile(state.teacher.getWeights())],

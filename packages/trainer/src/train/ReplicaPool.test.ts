@@ -1,0 +1,125 @@
+import { createRng } from '@oxels/raycast';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend/initBackend.ts';
+import type { UNetConfig } from '../constants.ts';
+import type { LossBatch } from '../data3d/LossBatch.ts';
+import { UNet } from '../model/UNet.ts';
+import { ReplicaPool, splitPairs } from './ReplicaPool.ts';
+import { toTrainBatch } from './toTrainBatch.ts';
+import { lossAndGradients } from './trainStep.ts';
+
+const TINY: UNetConfig = {
+  inChannels: 3,
+  outChannels: 8,
+  widths: [8, 16],
+  blocks: [1, 1],
+  dropout: [0, 0],
+  attention: false,
+  normEpsilon: 1e-5,
+};
+
+/** B pairs of random s x s images, n samples per pair (every 4th a "positive"), with validity masks. */
+function randomBatch(seed: number, b: number, s: number, n: number): LossBatch {
+  const rng = createRng(seed);
+  const hw = s * s;
+  return {
+    batchSize: b,
+    width: s,
+    height: s,
+    samples: n,
+    view1: Float32Array.from({ length: b * hw * 3 }, () => rng.next()),
+    view2: Float32Array.from({ length: b * hw * 3 }, () => rng.next()),
+    idx1: Int32Array.from({ length: b * n }, () => rng.int(hw)),
+    idx2: Int32Array.from({ length: b * n }, () => rng.int(hw)),
+    isPositive: Uint8Array.from({ length: b * n }, (_, i) => (i % 4 === 0 ? 1 : 0)),
+    mask1: Uint8Array.from({ length: b * hw }, () => (rng.next() < 0.9 ? 1 : 0)),
+    mask2: Uint8Array.from({ length: b * hw }, () => (rng.next() < 0.9 ? 1 : 0)),
+  };
+}
+
+describe('ReplicaPool', () => {
+  let pool: ReplicaPool;
+  beforeAll(async () => {
+    await initBackend('wasm', { threads: 1 });
+    pool = await ReplicaPool.start(TINY, 2, 1);
+  }, 60_000);
+  afterAll(() => pool.close());
+
+  it('splits pairs evenly, never giving a replica none', () => {
+    expect(splitPairs(5, 2)).toEqual([
+      [0, 3],
+      [3, 2],
+    ]);
+    expect(splitPairs(1, 2)).toEqual([[0, 1]]);
+    expect(splitPairs(8, 3)).toEqual([
+      [0, 3],
+      [3, 3],
+      [6, 2],
+    ]);
+  });
+
+  for (const [pairs, lambda] of [
+    [3, 0.5],
+    [1, 0.9],
+  ] as const) {
+    it(`gives the loss and gradients of the whole batch on one thread (${pairs} pairs, lambda ${lambda})`, async () => {
+      const model = new UNet(TINY, 3);
+      const batch = randomBatch(pairs, pairs, 16, 40);
+      const options = { loss: { norm: 'inf' as const, lambda }, seed: 5 };
+      const tensors = toTrainBatch(batch);
+      const single = lossAndGradients(model, tensors, options);
+      const split = await pool.lossAndGradients(model, batch, options);
+      expect(split.loss.dataSync()[0]).toBeCloseTo(single.loss.dataSync()[0], 6);
+      expect(split.between.dataSync()[0]).toBeCloseTo(single.between.dataSync()[0], 6);
+      expect([...split.grads.keys()]).toEqual([...single.grads.keys()]);
+      let largest = 0;
+      let worst = 0;
+      for (const [name, g] of single.grads) {
+        const a = g.dataSync();
+        const b = split.grads.get(name)!.dataSync();
+        for (let i = 0; i < a.length; i++) {
+          largest = Math.max(largest, Math.abs(a[i]));
+          worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        }
+      }
+      expect(largest).toBeGreaterThan(1e-3);
+      expect(worst).toBeLessThan(1e-5 * Math.max(1, largest));
+      tf.dispose([
+        ...Object.values(tensors),
+        single.loss,
+        single.within,
+        single.between,
+        ...single.grads.values(),
+      ]);
+      tf.dispose([split.loss, split.within, split.between, ...split.grads.values()]);
+      model.dispose();
+    }, 60_000);
+  }
+
+  it('refuses a batch whose arrays disagree with its sizes, naming the array', async () => {
+    const model = new UNet(TINY, 3);
+    const short = { ...randomBatch(1, 2, 16, 8), height: 12 };
+    await expect(pool.lossAndGradients(model, short, { loss: {}, seed: 0 })).rejects.toThrow(
+      /batch.view1 has/,
+    );
+    const outside = randomBatch(1, 2, 16, 8);
+    outside.idx2[3] = 256;
+    await expect(pool.lossAndGradients(model, outside, { loss: {}, seed: 0 })).rejects.toThrow(
+      /idx2\[3\] = 256 lies outside/,
+    );
+    model.dispose();
+  });
+
+  it("rejects with a replica's own error, then refuses further steps (last: it breaks the pool)", async () => {
+    const model = new UNet(TINY, 3);
+    // 15 px is no multiple of the U-Net's 2: the replicas' forward pass throws.
+    const odd = randomBatch(1, 2, 15, 8);
+    await expect(pool.lossAndGradients(model, odd, { loss: {}, seed: 0 })).rejects.toThrow(
+      /replica: .*multiples of 2/,
+    );
+    const good = randomBatch(1, 2, 16, 8);
+    await expect(pool.lossAndGradients(model, good, { loss: {}, seed: 0 })).rejects.toThrow(/failed earlier/);
+    model.dispose();
+  }, 60_000);
+});
