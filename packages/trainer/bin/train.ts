@@ -144,10 +144,10 @@ const program = new Command('train')
     d.checkpointEvery,
   )
   .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]).default('auto'))
-  .option('--threads <n>', 'wasm threads (0 = one per core)', intFlag('--threads', 0), 0)
+  .option('--threads <n>', 'wasm threads in all (0 = one per core)', intFlag('--threads', 0), 0)
   .option(
     '--replicas <n>',
-    'data-parallel replicas of the oxel step on wasm, each on its own thread(s) (0 = one per core)',
+    'data-parallel replicas of the oxel step on wasm, sharing the threads (0 = one per thread)',
     intFlag('--replicas', 0),
     0,
   )

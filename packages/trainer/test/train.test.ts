@@ -184,6 +184,21 @@ describe('train CLI', () => {
     expect(bad.code).toBe(1);
     const radius = await train(['--data', data, '--local-radius', '5,2']);
     expect(radius.stderr).toMatch(/--local-radius must be MIN,MAX with MIN <= MAX \(got "5,2"\)/);
+    const vader = await train([
+      '--data',
+      data,
+      '--objective',
+      'vader',
+      '--replicas',
+      '2',
+      '--out',
+      join(tmp, 'r-v'),
+    ]);
+    expect(vader.stderr).toMatch(
+      /--replicas 2 needs the oxel objective on the wasm backend \(got vader on auto\)/,
+    );
+    const negative = await train(['--data', data, '--replicas', '-1']);
+    expect(negative.stderr).toMatch(/--replicas must be a non-negative integer/);
   }, 120_000);
 
   it('trains on whole views with --crop none', async () => {

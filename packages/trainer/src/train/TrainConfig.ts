@@ -91,11 +91,11 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
 /** How this machine runs it (not part of the run's identity). */
 export interface TrainRunOptions {
   backend: BackendName;
-  /** wasm threads (0 = one per core, shared out among the replicas). */
+  /** wasm threads in all (0 = one per core), shared out among the replicas. */
   threads: number;
   /**
    * Data-parallel replicas of the oxel step on wasm (`ReplicaPool`), each with its own wasm instance:
-   * 0 = one per core (1 for other objectives and backends), 1 = the step on the main thread.
+   * 0 = one per thread (1 for other objectives and backends), 1 = the step on the main thread.
    */
   replicas: number;
   /** Continue the run in `out` from its latest checkpoint. */

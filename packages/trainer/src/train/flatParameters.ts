@@ -1,16 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** All values of `params` in one array, variable after variable in map order. */
-export function flattenParameters(params: ReadonlyMap<string, tf.Variable>): Float32Array {
-  let size = 0;
-  for (const v of params.values()) size += v.size;
-  const flat = new Float32Array(size);
+/** The values of `tensors` (float32) in one array, one after the other. */
+export function flattenTensors(tensors: readonly tf.Tensor[]): Float32Array {
+  const flat = new Float32Array(tensors.reduce((n, t) => n + t.size, 0));
   let offset = 0;
-  for (const v of params.values()) {
-    flat.set(v.dataSync() as Float32Array, offset);
-    offset += v.size;
+  for (const t of tensors) {
+    flat.set(t.dataSync() as Float32Array, offset);
+    offset += t.size;
   }
   return flat;
+}
+
+/** All values of `params` in one array, variable after variable in map order. */
+export function flattenParameters(params: ReadonlyMap<string, tf.Variable>): Float32Array {
+  return flattenTensors([...params.values()]);
 }
 
 /** Overwrites every variable of `params` from `flat` (the layout of `flattenParameters`). */

@@ -9,7 +9,7 @@ import { initBackend } from '../backend/initBackend.ts';
 import type { UNetConfig } from '../constants.ts';
 import { sampleStacked } from '../losses/oxelLoss.ts';
 import { UNet } from '../model/UNet.ts';
-import { assignFlatParameters } from './flatParameters.ts';
+import { assignFlatParameters, flattenTensors } from './flatParameters.ts';
 import { EXCHANGE_HEADER_BYTES, type ReplicaReply, type ReplicaStep } from './ReplicaPool.ts';
 
 const { config, threads } = (workerData as { data: { config: UNetConfig; threads: number } }).data;
@@ -35,12 +35,7 @@ function step(m: ReplicaStep, model: UNet): Float32Array {
     // d(sum(p * dp)) / dweights is the loss gradient restricted to this replica's pairs.
     return tf.sum(tf.mul(p, dp)) as tf.Scalar;
   }, vars);
-  const flat = new Float32Array(vars.reduce((s, v) => s + v.size, 0));
-  let offset = 0;
-  for (let i = 0; i < vars.length; i++) {
-    flat.set(grads[vars[i].name].dataSync() as Float32Array, offset);
-    offset += vars[i].size;
-  }
+  const flat = flattenTensors(vars.map((v) => grads[v.name]));
   tf.dispose([value, ...Object.values(grads)]);
   return flat;
 }

@@ -145,9 +145,12 @@ export async function runTraining(
   return { runDir, startStep, step, stopped, lastMetrics: last, backend };
 }
 
+/** The threads a run may use: `--threads`, or with 0 one per core. */
+const threadBudget = (run: TrainRunOptions) => (run.threads > 0 ? run.threads : availableParallelism());
+
 /**
- * Replicas the run asks for: `run.replicas`, or with 0 one per core (at most one per pair) for the oxel
- * objective on wasm (or auto, which may end on wasm), else 1.
+ * Replicas the run asks for: `run.replicas`, or with 0 one per thread of the budget (at most one per
+ * pair) for the oxel objective on wasm (or auto, which may end on wasm), else 1.
  */
 function wantedReplicas(run: TrainRunOptions, config: TrainConfig): number {
   const splittable = config.objective === 'oxel' && (run.backend === 'wasm' || run.backend === 'auto');
@@ -162,12 +165,12 @@ function wantedReplicas(run: TrainRunOptions, config: TrainConfig): number {
       `train: --replicas ${run.replicas} needs the oxel objective on the wasm backend (got ${config.objective} on ${run.backend})`,
     );
   if (run.replicas > 0) return run.replicas;
-  return splittable ? Math.min(availableParallelism(), config.batchSize) : 1;
+  return splittable ? Math.min(threadBudget(run), config.batchSize) : 1;
 }
 
-/** The replica pool of a run: `--threads` (0: the cores) shared out among the replicas, at least one each. */
+/** The replica pool of a run: the thread budget shared out among the replicas, at least one each. */
 function startReplicas(config: TrainConfig, run: TrainRunOptions, replicas: number): Promise<ReplicaPool> {
-  const threads = run.threads > 0 ? run.threads : Math.max(1, Math.floor(availableParallelism() / replicas));
+  const threads = Math.max(1, Math.floor(threadBudget(run) / replicas));
   return ReplicaPool.start(modelConfig(config), replicas, threads);
 }
 
