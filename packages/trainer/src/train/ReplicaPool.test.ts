@@ -2,22 +2,12 @@ import { createRng } from '@oxels/raycast';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import type { UNetConfig } from '../constants.ts';
 import type { LossBatch } from '../data3d/LossBatch.ts';
 import { UNet } from '../model/UNet.ts';
 import { ReplicaPool, splitPairs } from './ReplicaPool.ts';
 import { toTrainBatch } from './toTrainBatch.ts';
 import { lossAndGradients } from './trainStep.ts';
-
-const TINY: UNetConfig = {
-  inChannels: 3,
-  outChannels: 8,
-  widths: [8, 16],
-  blocks: [1, 1],
-  dropout: [0, 0],
-  attention: false,
-  normEpsilon: 1e-5,
-};
+import { TINY_UNET_CONFIG as TINY } from './tinyUNetConfig.ts';
 
 /** B pairs of random s x s images, n samples per pair (every 4th a "positive"), with validity masks. */
 function randomBatch(seed: number, b: number, s: number, n: number): LossBatch {

@@ -2,22 +2,12 @@ import { createRng, type Rng } from '@oxels/raycast';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import type { UNetConfig } from '../constants.ts';
 import { UNet } from '../model/UNet.ts';
 import { AdamW } from './AdamW.ts';
 import { cloveParameters, cloveStep, createCloveState, disposeCloveState } from './cloveStep.ts';
 import type { TrainBatch } from './trainStep.ts';
 import { createVaderState, disposeVaderState, vaderStep } from './vaderStep.ts';
-
-const TINY: UNetConfig = {
-  inChannels: 3,
-  outChannels: 8,
-  widths: [8, 16],
-  blocks: [1, 1],
-  dropout: [0, 0],
-  attention: false,
-  normEpsilon: 1e-5,
-};
+import { TINY_UNET_CONFIG as TINY } from './tinyUNetConfig.ts';
 
 /**
  * B pairs of random smooth s x s images, view 2 = view 1 shifted cyclically by (2, 1); n samples per

@@ -2,21 +2,11 @@ import { createRng, type Rng } from '@oxels/raycast';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import type { UNetConfig } from '../constants.ts';
 import { UNet } from '../model/UNet.ts';
 import { AdamW } from './AdamW.ts';
 import { oneCycleRate } from './oneCycleRate.ts';
 import { lossAndGradients, type TrainBatch, trainStep } from './trainStep.ts';
-
-const TINY: UNetConfig = {
-  inChannels: 3,
-  outChannels: 8,
-  widths: [8, 16],
-  blocks: [1, 1],
-  dropout: [0, 0],
-  attention: false,
-  normEpsilon: 1e-5,
-};
+import { TINY_UNET_CONFIG as TINY } from './tinyUNetConfig.ts';
 
 /**
  * B pairs of random s x s images where view 2 is view 1 shifted cyclically by (dx, dy) = (2, 1), so
