@@ -31,8 +31,9 @@ interface ColoredMnistFlags {
   run: string;
   mnistDir?: string;
   pool: number;
-  trainImages: number | null;
-  evalImages: number | null;
+  /** 'all' rather than null: commander turns a parser's null into ''. */
+  trainImages: number | 'all';
+  evalImages: number | 'all';
   epochs: number;
   batch: number;
   lr: number;
@@ -64,8 +65,8 @@ async function run(o: ColoredMnistFlags): Promise<void> {
     const data = await loadColoredMnist(mnistDir ? { dir: mnistDir } : {});
     const result = evalColoredMnist(trained.model, data, {
       pool: o.pool,
-      trainImages: o.trainImages,
-      evalImages: o.evalImages,
+      trainImages: o.trainImages === 'all' ? null : o.trainImages,
+      evalImages: o.evalImages === 'all' ? null : o.evalImages,
       probe: { epochs: o.epochs, batchSize: o.batch, lr: o.lr, seed: o.seed },
       onProgress: log,
     });
@@ -126,13 +127,13 @@ export function coloredMnistCommand(): Command {
     .option(
       '--train-images <n|all>',
       'in-domain train images the probe learns from',
-      countFlag('--train-images', null),
+      countFlag('--train-images', 'all' as const),
       d.trainImages,
     )
     .option(
       '--eval-images <n|all>',
       'images scored in each of the two test splits',
-      countFlag('--eval-images', null),
+      countFlag('--eval-images', 'all' as const),
       d.evalImages,
     )
     .option('--epochs <n>', 'probe training epochs', intFlag('--epochs', 1), p.epochs)
