@@ -87,6 +87,23 @@ describe('ReplicaPool', () => {
     }, 60_000);
   }
 
+  it('leaves no tensors behind in the replicas or on the calling thread, step after step', async () => {
+    const model = new UNet(TINY, 3);
+    const batch = randomBatch(7, 3, 16, 40);
+    const counts: number[][] = [];
+    for (let step = 0; step < 3; step++) {
+      const g = await pool.lossAndGradients(model, batch, { loss: {}, seed: step });
+      tf.dispose([g.loss, g.within, g.between, ...g.grads.values()]);
+      counts.push([...pool.liveTensors, tf.memory().numTensors]);
+    }
+    expect(counts[0].length).toBe(3);
+    // Each replica holds its model's variables.
+    expect(Math.min(counts[0][0], counts[0][1])).toBeGreaterThanOrEqual(TINY.widths.length);
+    expect(counts[2]).toEqual(counts[0]);
+    expect(counts[1]).toEqual(counts[0]);
+    model.dispose();
+  }, 60_000);
+
   it('refuses a batch whose arrays disagree with its sizes, naming the array', async () => {
     const model = new UNet(TINY, 3);
     const short = { ...randomBatch(1, 2, 16, 8), height: 12 };

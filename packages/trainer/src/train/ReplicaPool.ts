@@ -37,8 +37,8 @@ export type ReplicaReply =
   | { kind: 'ready' }
   /** float32 [2 * pairs, N, C]: the descriptors of the sampled view-1 pixels, then of their partners. */
   | { kind: 'samples'; samples: Float32Array }
-  /** The replica's share of dL/dweights, in `flattenParameters` layout. */
-  | { kind: 'grads'; grads: Float32Array }
+  /** The replica's share of dL/dweights, in `flattenParameters` layout, and its live tensor count after the step. */
+  | { kind: 'grads'; grads: Float32Array; liveTensors: number }
   | { kind: 'error'; message: string };
 
 interface Replica {
@@ -58,6 +58,8 @@ interface Replica {
 export class ReplicaPool {
   /** The error that broke a step: the replicas' state is unknown after it, so the pool takes no more. */
   private failure: Error | null = null;
+  /** Live tensors in each replica after its last step (flat over a run, or a replica leaks). */
+  liveTensors: number[] = [];
 
   private constructor(
     private readonly replicas: Replica[],
@@ -171,6 +173,7 @@ export class ReplicaPool {
         wake(used[r]);
       });
       const shareGrads = await Promise.all(used.map((r) => expectReply(r, 'grads')));
+      this.liveTensors = shareGrads.map((g) => g.liveTensors);
       const sum = shareGrads[0].grads;
       for (const { grads } of shareGrads.slice(1)) for (let i = 0; i < sum.length; i++) sum[i] += grads[i];
       return {

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     }
     try {
       const grads = step(m, model);
-      post({ kind: 'grads', grads }, [grads.buffer as ArrayBuffer]);
+      post({ kind: 'grads', grads, liveTensors: tf.memory().numTensors }, [grads.buffer as ArrayBuffer]);
     } catch (err) {
       post({ kind: 'error', message: (err as Error).stack ?? String(err) });
     }
