@@ -254,7 +254,6 @@ async function main(): Promise<void> {
         samples.set(name, [...(samples.get(name) ?? []), { m, load: loadavg()[0] }]);
       }
     }
-    const defaultName = 'default';
     const runs: Record<string, { secondsPerStep: number; stepsPerSecond: number }> = {};
     const report: Record<string, unknown> = {};
     for (const [name, list] of samples) {
@@ -274,7 +273,7 @@ async function main(): Promise<void> {
       };
     }
     const peer = runs[`torch-${cores}`];
-    const ratio = runs[defaultName].stepsPerSecond / peer.stepsPerSecond;
+    const ratio = runs.default.stepsPerSecond / peer.stepsPerSecond;
     const { model, pairs, size } = CONFIGS[config];
     results[config] = {
       torchParity: await torchParity(config),
@@ -285,7 +284,7 @@ async function main(): Promise<void> {
       size,
       samplesPerImage: (size * size) / 8,
       runs: report,
-      defaultBackend: defaultName,
+      defaultBackend: 'default',
       peer: `torch-${cores}`,
       peerRatio: round(ratio),
       target: round(1 / 3),

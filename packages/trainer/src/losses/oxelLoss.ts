@@ -111,6 +111,20 @@ function gatherAt(map: tf.Tensor4D, first: number, idx: tf.Tensor2D): tf.Tensor3
   });
 }
 
+/**
+ * The validity of the sampled pixels: mask[b, idx[b, n]] for a [B, H, W] mask, all ones without one.
+ * @returns float32 [B, N]
+ */
+export function sampledMask(mask: tf.Tensor3D | undefined, idx: tf.Tensor2D): tf.Tensor2D {
+  const [b, n] = idx.shape;
+  if (!mask) return tf.ones([b, n]);
+  const [, h, w] = mask.shape;
+  return tf.tidy(
+    () =>
+      tf.reshape(tf.gather(tf.reshape(mask, [b * h * w]), flatRows(idx, 0, h * w)), [b, n]) as tf.Tensor2D,
+  );
+}
+
 /** Flat pixel rows idx + (first + b) * H * W (int32: a JS number operand would turn them float32). */
 function flatRows(idx: tf.Tensor2D, first: number, hw: number): tf.Tensor1D {
   const [b, n] = idx.shape;
@@ -134,19 +148,13 @@ function lossOnMaps(
   mask2: tf.Tensor3D | undefined,
   opts: OxelLossOptions,
 ): OxelLossTerms {
-  const [b, n] = idx1.shape;
-  const [, h, w] = map1.shape;
   const terms = tf.tidy(() => {
-    const sampleMask = (mask: tf.Tensor3D | undefined, idx: tf.Tensor2D): tf.Tensor2D =>
-      mask
-        ? tf.reshape(tf.gather(tf.reshape(mask, [b * h * w]), flatRows(idx, 0, h * w)), [b, n])
-        : tf.ones([b, n]);
     const t = oxelLossOnSamples(
       gatherAt(map1, first1, idx1),
       gatherAt(map2, first2, idx2),
       isPositive,
-      sampleMask(mask1, idx1),
-      sampleMask(mask2, idx2),
+      sampledMask(mask1, idx1),
+      sampledMask(mask2, idx2),
       opts,
     );
     return [t.loss, t.within, t.between];

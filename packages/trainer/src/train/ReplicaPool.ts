@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { OxelLossOptions, UNetConfig } from '../constants.ts';
 import type { LossBatch } from '../data3d/LossBatch.ts';
 import { assert, TrainerError } from '../errors.ts';
-import { oxelLossOnSamples } from '../losses/oxelLoss.ts';
+import { oxelLossOnSamples, sampledMask } from '../losses/oxelLoss.ts';
 import type { UNet } from '../model/UNet.ts';
 import { flattenParameters, unflattenLike } from './flatParameters.ts';
 import type { LossAndGradients } from './trainStep.ts';
@@ -275,17 +275,18 @@ function lossOnSamples(
   options: Partial<OxelLossOptions>,
 ): { loss: tf.Scalar; within: tf.Scalar; between: tf.Scalar; dp1: Float32Array; dp2: Float32Array } {
   const { batchSize: b, samples: n } = batch;
-  const hw = batch.height * batch.width;
-  const sampledMask = (mask: Uint8Array | undefined, idx: Int32Array) =>
-    tf.tensor2d(
-      Float32Array.from(idx, (pixel, i) => (mask ? mask[Math.floor(i / n) * hw + pixel] : 1)),
-      [b, n],
+  const maskAt = (mask: Uint8Array | undefined, idx: Int32Array) =>
+    tf.tidy(() =>
+      sampledMask(
+        mask && tf.tensor3d(Float32Array.from(mask), [b, batch.height, batch.width]),
+        tf.tensor2d(idx, [b, n], 'int32'),
+      ),
     );
   const p1 = tf.tensor3d(p1Data, [b, n, c]);
   const p2 = tf.tensor3d(p2Data, [b, n, c]);
   const isPositive = tf.tensor2d(Float32Array.from(batch.isPositive), [b, n]);
-  const m1 = sampledMask(batch.mask1, batch.idx1);
-  const m2 = sampledMask(batch.mask2, batch.idx2);
+  const m1 = maskAt(batch.mask1, batch.idx1);
+  const m2 = maskAt(batch.mask2, batch.idx2);
   const kept: tf.Scalar[] = [];
   const { value, grads } = tf.valueAndGrads((a: tf.Tensor, z: tf.Tensor) => {
     const t = oxelLossOnSamples(a as tf.Tensor3D, z as tf.Tensor3D, isPositive, m1, m2, options);

@@ -43,12 +43,8 @@ function step(m: ReplicaStep, model: UNet): Float32Array {
 async function main(): Promise<void> {
   await initBackend('wasm', { threads });
   const model = new UNet(config, 0);
-  port.on('message', (m: ReplicaStep | 'stop') => {
-    if (m === 'stop') {
-      model.dispose();
-      port.close();
-      return;
-    }
+  // ReplicaPool.close terminates the thread: there is no stop message.
+  port.on('message', (m: ReplicaStep) => {
     try {
       const grads = step(m, model);
       post({ kind: 'grads', grads, liveTensors: tf.memory().numTensors }, [grads.buffer as ArrayBuffer]);
