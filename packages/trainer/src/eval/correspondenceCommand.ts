@@ -140,11 +140,10 @@ export function correspondenceCommand(): Command {
     )
     .requiredOption('--run <dir>', 'training run directory (the --out of pnpm train)')
     .requiredOption('--data <dir>', 'held-out gen-scenes dataset (use another --seed than the training data)')
-    .option(
-      '--pairs <n|all>',
-      'evaluate the first N pairs',
-      countFlag('--pairs', Number.POSITIVE_INFINITY),
-      Number.POSITIVE_INFINITY,
+    .addOption(
+      new Option('--pairs <n|all>', 'evaluate the first N pairs')
+        .argParser(countFlag('--pairs', Number.POSITIVE_INFINITY))
+        .default(Number.POSITIVE_INFINITY, 'all'),
     )
     .option(
       '--queries <n|all>',
