@@ -157,7 +157,13 @@ export { describeImages } from './model/describeImages.ts';
 
 // evaluation: correspondence benchmark (nearest neighbour over all of view B, median error, PCK)
 export type { DescriptorMap } from './eval/descriptorMaps.ts';
-export { modelDescriptors, RGB_METHOD, rgbDescriptors } from './eval/descriptorMaps.ts';
+export {
+  modelDescriptors,
+  patchDescriptors,
+  RGB_METHOD,
+  RGB_PATCH_METHOD,
+  rgbDescriptors,
+} from './eval/descriptorMaps.ts';
 export { nearestNeighbours } from './eval/nearestNeighbours.ts';
 export { pruningAxis } from './eval/pruningAxis.ts';
 export type { CorrespondenceMetrics, GroundTruthMatches } from './eval/correspondenceBenchmark.ts';

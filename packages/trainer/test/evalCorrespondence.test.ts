@@ -52,7 +52,7 @@ async function evalCli(args: string[]): Promise<{ code: number; stdout: string; 
 }
 
 describe('pnpm eval correspondence', () => {
-  it('writes the JSON and markdown table of the run and both baselines on the same queries', async () => {
+  it('writes the JSON and markdown table of the run and the baselines on the same queries', async () => {
     const out = join(tmp, 'report', 'tiny.json');
     const r = await evalCli([
       'correspondence',
@@ -74,7 +74,7 @@ describe('pnpm eval correspondence', () => {
       run: { step: 2, model: '2d', outChannels: 32, trainSeed: 5 },
       data: { seed: 5 },
     });
-    expect(report.rows.map((row) => row.name)).toEqual(['trained', 'rgb', 'random-init']);
+    expect(report.rows.map((row) => row.name)).toEqual(['trained', 'rgb', 'rgb-patch', 'random-init']);
     for (const row of report.rows) {
       // Every pair of the tiny set has far more than 40 matches: the same 120 queries for each method.
       expect(row.queries).toBe(120);

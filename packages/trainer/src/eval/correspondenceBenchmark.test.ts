@@ -7,7 +7,7 @@ import {
   matchErrors,
   summarizeErrors,
 } from './correspondenceBenchmark.ts';
-import { type DescriptorMap, rgbDescriptors } from './descriptorMaps.ts';
+import { type DescriptorMap, patchDescriptors, rgbDescriptors } from './descriptorMaps.ts';
 import { selectMatches } from './selectMatches.ts';
 
 const W = 48;
@@ -138,6 +138,54 @@ describe('rgbDescriptors (the raw-colour baseline)', () => {
       'inf',
     );
     expect(errors[0]).toBeCloseTo(Math.hypot(W - 1, H - 1), 4);
+  });
+});
+
+describe('patchDescriptors (the rgb-patch baseline)', () => {
+  it('concatenates the strided neighbours, clamped at the borders', () => {
+    const map = randomMap(createRng(2), 3);
+    const p = patchDescriptors(map, 2, 2);
+    expect(p.channels).toBe(75);
+    const at = (m: DescriptorMap, x: number, y: number) =>
+      Array.from(m.data.subarray((y * W + x) * m.channels, (y * W + x + 1) * m.channels));
+    // Pixel (10, 7), offset (dx, dy) = (1, -2): patch slot (dy + 2) * 5 + (dx + 2) = 3, source (12, 3).
+    expect(at(p, 10, 7).slice(3 * 3, 4 * 3)).toEqual(at(map, 12, 3));
+    // Pixel (0, 35), offset (-2, 2): slot 20, clamped to (0, 35) itself; offset (2, 2): slot 24, (4, 35).
+    expect(at(p, 0, H - 1).slice(20 * 3, 21 * 3)).toEqual(at(map, 0, H - 1));
+    expect(at(p, 0, H - 1).slice(24 * 3, 25 * 3)).toEqual(at(map, 4, H - 1));
+    expect(at(patchDescriptors(map, 0, 1), 5, 5)).toEqual(at(map, 5, 5));
+    expect(() => patchDescriptors(map, 1.5, 1)).toThrow(/radius must be an integer/);
+  });
+
+  it('finds a shifted two-colour noise image exactly where single pixels cannot (seed 6)', () => {
+    const rng = createRng(6);
+    const noise = () => {
+      const rgb = new Uint8Array(W * H * 3);
+      for (let p = 0; p < W * H; p++) rgb.fill(rng.next() < 0.5 ? 40 : 220, 3 * p, 3 * p + 3);
+      return rgb;
+    };
+    const [dx, dy] = [5, -3];
+    const rgbB = noise();
+    const rgbA = noise();
+    const aIndex: number[] = [];
+    const bXY: number[] = [];
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const [xb, yb] = [x - dx, y - dy];
+        if (xb < 0 || yb < 0 || xb >= W || yb >= H) continue;
+        rgbA.set(rgbB.subarray(3 * (yb * W + xb), 3 * (yb * W + xb) + 3), 3 * (y * W + x));
+        // Queries whose 9x9 window lies inside both views (no border clamping on either side).
+        if (x >= 4 && y >= 4 && x < W - 4 && y < H - 4 && xb >= 4 && yb >= 4 && xb < W - 4 && yb < H - 4) {
+          aIndex.push(y * W + x);
+          bXY.push(xb + 0.5, yb + 0.5);
+        }
+      }
+    }
+    const matches = { aIndex: Int32Array.from(aIndex), bXY: Float32Array.from(bXY) };
+    const pixel = [rgbDescriptors(rgbA, W, H), rgbDescriptors(rgbB, W, H)];
+    const patch = pixel.map((m) => patchDescriptors(m, 2, 2));
+    expect(correspondenceBenchmark(patch[0], patch[1], matches, { norm: 'inf' }).pck['1']).toBe(1);
+    expect(correspondenceBenchmark(pixel[0], pixel[1], matches, { norm: 'inf' }).pck['1']).toBeLessThan(0.05);
   });
 });
 

@@ -10,7 +10,7 @@ import { UNet } from '../model/UNet.ts';
 import { loadRun } from '../train/loadRun.ts';
 import { modelConfig } from '../train/runTraining.ts';
 import { type CorrespondenceReport, correspondenceMarkdown } from './correspondenceReport.ts';
-import { modelDescriptors, RGB_METHOD } from './descriptorMaps.ts';
+import { modelDescriptors, RGB_METHOD, RGB_PATCH_METHOD } from './descriptorMaps.ts';
 import {
   DEFAULT_CORRESPONDENCE_EVAL_OPTIONS,
   type DescriptorMethod,
@@ -68,6 +68,7 @@ async function run(o: CorrespondenceFlags): Promise<void> {
   const methods = [
     networkMethod('trained', `${runDir} at step ${trained.step} (${config.model} U-Net)`, trained.model),
     RGB_METHOD,
+    RGB_PATCH_METHOD,
     networkMethod(
       'random-init',
       `the run's architecture with random initial weights (seed ${initSeed}${initSeed === config.seed ? ": the run's own starting point" : ''})`,
@@ -127,7 +128,7 @@ async function run(o: CorrespondenceFlags): Promise<void> {
  * `eval correspondence --run RUN --data DIR [--pairs N] [--queries N] [--seed S] [--init-seed S]
  * [--norm inf|l1|l2] [--out FILE]`: the correspondence benchmark (DESIGN.md, Evaluation) of a trained run
  * on held-out view pairs (generate them with another gen-scenes --seed than the training data), next to
- * two baselines: raw RGB and the run's architecture randomly initialised. Prints the markdown table,
+ * three baselines: raw RGB, raw RGB patches and the run's architecture randomly initialised. Prints the markdown table,
  * writes FILE (JSON, default RUN/eval/correspondence.json) and the markdown beside it (.md). On a data
  * or run error prints it and sets exit code 1.
  */
@@ -136,7 +137,7 @@ export function correspondenceCommand(): Command {
   return new Command('correspondence')
     .description(
       'Nearest-neighbour correspondence benchmark on held-out view pairs: median pixel error and PCK at 1, 2, 4, 8, 16 px, ' +
-        'for the run and two baselines (raw RGB, random initialisation).',
+        'for the run and three baselines (raw RGB, raw RGB 5x5 patches, random initialisation).',
     )
     .requiredOption('--run <dir>', 'training run directory (the --out of pnpm train)')
     .requiredOption('--data <dir>', 'held-out gen-scenes dataset (use another --seed than the training data)')

@@ -31,6 +31,37 @@ export function rgbDescriptors(rgb: Uint8Array, width: number, height: number): 
 }
 
 /**
+ * A patch descriptor: each pixel's descriptor is the concatenation of the descriptors of the
+ * (2 * radius + 1)^2 pixels at offsets (dx, dy) * stride around it, rows first, with coordinates clamped
+ * at the borders. With a stride above 1 the patch spans a wider window at the same channel count. Pure.
+ */
+export function patchDescriptors(map: DescriptorMap, radius: number, stride: number): DescriptorMap {
+  assert(
+    Number.isInteger(radius) && radius >= 0 && Number.isInteger(stride) && stride >= 1,
+    'BAD_ARGUMENT',
+    () => `patchDescriptors: radius must be an integer >= 0 and stride >= 1 (got ${radius}, ${stride})`,
+  );
+  const { width: W, height: H, channels: C } = map;
+  const side = 2 * radius + 1;
+  const channels = C * side * side;
+  const data = new Float32Array(W * H * channels);
+  let o = 0;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      for (let dy = -radius; dy <= radius; dy++) {
+        const yy = Math.min(H - 1, Math.max(0, y + dy * stride));
+        for (let dx = -radius; dx <= radius; dx++) {
+          const xx = Math.min(W - 1, Math.max(0, x + dx * stride));
+          const from = (yy * W + xx) * C;
+          for (let c = 0; c < C; c++) data[o++] = map.data[from + c];
+        }
+      }
+    }
+  }
+  return { data, width: W, height: H, channels };
+}
+
+/**
  * Descriptor maps of a pair of same-sized RGB views through `model` (evaluation mode; see
  * `describeImages`). Needs an initialised tfjs backend.
  * @param rgbA uint8 [height, width, 3] view A; `rgbB` the same for view B
@@ -68,5 +99,18 @@ export const RGB_METHOD: DescriptorMethod = {
   describe: async (s) => ({
     a: rgbDescriptors(s.rgbA, s.meta.width, s.meta.height),
     b: rgbDescriptors(s.rgbB, s.meta.width, s.meta.height),
+  }),
+};
+
+/**
+ * A hand-made local baseline: 5x5 raw colours sampled every 2 pixels (a 9x9 window, 75 channels). It
+ * shows what local appearance alone achieves, which a learned descriptor should at least match.
+ */
+export const RGB_PATCH_METHOD: DescriptorMethod = {
+  name: 'rgb-patch',
+  description: 'raw colours of a 5x5 patch sampled every 2 px (9x9 window, 75 channels), the same search',
+  describe: async (s) => ({
+    a: patchDescriptors(rgbDescriptors(s.rgbA, s.meta.width, s.meta.height), 2, 2),
+    b: patchDescriptors(rgbDescriptors(s.rgbB, s.meta.width, s.meta.height), 2, 2),
   }),
 };
