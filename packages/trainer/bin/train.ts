@@ -34,7 +34,7 @@ const d = DEFAULT_TRAIN_CONFIG;
  * The 2d mode's budget, that of README's Colored MNIST table: about 12 min per run on one wasm thread of a
  * 2-core machine (the earlier 3000 steps of 32 pairs would take about 4 h there).
  */
-const DEFAULT_2D = { steps: 600, batchSize: 8, samples: 1024, lr: 2e-3, positiveFraction: 1 / 8 };
+const DEFAULT_2D = { steps: 600, batchSize: 8, samples: 1024, lr: 2e-3 };
 const program = new Command('train')
   .description(
     'Train per-pixel descriptors (oxels) on view pairs: from gen-scenes shards, live from the generator, or 2D warps.',
@@ -101,8 +101,9 @@ const program = new Command('train')
   .option('--lambda <x>', 'weight of the between-image term, in [0, 1]', numberFlag('--lambda'), d.lambda)
   .option(
     '--positive-fraction <x>',
-    `fraction of sampled pixels that are positives (default ${d.positiveFraction}; 2d ${DEFAULT_2D.positiveFraction})`,
+    'fraction of sampled pixels that are positives',
     numberFlag('--positive-fraction'),
+    d.positiveFraction,
   )
   .option(
     '--samples <n>',
@@ -235,7 +236,7 @@ const config: TrainConfig = {
   clipNorm: o.clipNorm,
   norm: o.norm,
   lambda: o.lambda,
-  positiveFraction: o.positiveFraction ?? (is2d ? DEFAULT_2D.positiveFraction : d.positiveFraction),
+  positiveFraction: o.positiveFraction,
   samples: o.samples ?? (is2d ? DEFAULT_2D.samples : d.samples),
   crop: is2d || o.crop === 'none' ? null : (o.crop ?? d.crop),
   localNegatives: o.localNegatives,

@@ -78,13 +78,10 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   clipNorm: DEFAULT_CLIP_NORM,
   norm: DEFAULT_OXEL_LOSS_OPTIONS.norm,
   lambda: DEFAULT_OXEL_LOSS_OPTIONS.lambda,
-  // 3d: half positives and half of the negatives local, not the paper's 1/8 and none. With these the
-  // default scenes' held-out PCK@4 after 300 steps was 2.9-3.9% against 1.7% (README, Evaluation);
-  // 2d mode keeps the paper's 1/8 (bin/train.ts).
-  positiveFraction: 0.5,
+  positiveFraction: 1 / 8,
   samples: 1024,
   crop: [128, 128],
-  localNegatives: 0.5,
+  localNegatives: 0,
   localRadius: [3, 16],
   photometric: DEFAULT_PHOTOMETRIC_OPTIONS,
   seed: 0,
