@@ -128,9 +128,9 @@ async function run(o: CorrespondenceFlags): Promise<void> {
  * `eval correspondence --run RUN --data DIR [--pairs N] [--queries N] [--seed S] [--init-seed S]
  * [--norm inf|l1|l2] [--out FILE]`: the correspondence benchmark (DESIGN.md, Evaluation) of a trained run
  * on held-out view pairs (generate them with another gen-scenes --seed than the training data), next to
- * three baselines: raw RGB, raw RGB patches and the run's architecture randomly initialised. Prints the markdown table,
- * writes FILE (JSON, default RUN/eval/correspondence.json) and the markdown beside it (.md). On a data
- * or run error prints it and sets exit code 1.
+ * three baselines: raw RGB, raw RGB patches and the run's architecture randomly initialised. Prints the
+ * markdown table, writes FILE (JSON, default RUN/eval/correspondence.json) and the markdown beside it
+ * (.md). On a data or run error prints it and sets exit code 1.
  */
 export function correspondenceCommand(): Command {
   const d = DEFAULT_CORRESPONDENCE_EVAL_OPTIONS;

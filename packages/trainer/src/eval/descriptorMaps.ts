@@ -109,8 +109,8 @@ export const RGB_METHOD: DescriptorMethod = {
 export const RGB_PATCH_METHOD: DescriptorMethod = {
   name: 'rgb-patch',
   description: 'raw colours of a 5x5 patch sampled every 2 px (9x9 window, 75 channels), the same search',
-  describe: async (s) => ({
-    a: patchDescriptors(rgbDescriptors(s.rgbA, s.meta.width, s.meta.height), 2, 2),
-    b: patchDescriptors(rgbDescriptors(s.rgbB, s.meta.width, s.meta.height), 2, 2),
-  }),
+  describe: async (s) => {
+    const { a, b } = await RGB_METHOD.describe(s);
+    return { a: patchDescriptors(a, 2, 2), b: patchDescriptors(b, 2, 2) };
+  },
 };
