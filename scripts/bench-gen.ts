@@ -2,18 +2,16 @@
 // worker time per pair split into compose (room load + placement, cameras, scene), render,
 // correspondences, encode and write. Prints one JSON object.
 //   npx tsx scripts/bench-gen.ts [--rooms N] [--pairs-per-room N] [--workers N]
+import { scriptArgs } from './scriptArgs.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG, generateDataset } from '@oxels/scene-gen';
 
-const { values } = parseArgs({
-  options: {
-    rooms: { type: 'string', default: '4' },
-    'pairs-per-room': { type: 'string', default: '10' },
-    workers: { type: 'string', default: String(availableParallelism()) },
-  },
+const values = scriptArgs(import.meta.filename, {
+  rooms: { type: 'string', default: '4' },
+  'pairs-per-room': { type: 'string', default: '10' },
+  workers: { type: 'string', default: String(availableParallelism()) },
 });
 
 const results: Record<string, unknown> = {};

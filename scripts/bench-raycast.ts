@@ -3,11 +3,11 @@
 // Prints one JSON object. With Debian's python3-open3d installed, casts the same rays through
 // Open3D's RaycastingScene in the same run, as the peer ratio.
 //   npx tsx scripts/bench-raycast.ts [--repeats N]
+import { scriptArgs } from './scriptArgs.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   buildSceneBVH,
   type Camera,
@@ -32,7 +32,7 @@ import {
 } from 'three';
 import { MeshBVH, SAH } from 'three-mesh-bvh';
 
-const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' } } });
+const values = scriptArgs(import.meta.filename, { repeats: { type: 'string', default: '5' } });
 const repeats = Number(values.repeats);
 
 /** A 8 x 3 x 10 m room with 40 spheres of 5,120 triangles each (plus 12 wall triangles): 204,812. */

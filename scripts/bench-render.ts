@@ -2,7 +2,7 @@
 // ~200k-triangle room scene, colour only and colour + depth + instance ids (second pass), each frame
 // including the readback. Prints one JSON object.
 //   npx tsx scripts/bench-render.ts [--frames N] [--backend auto|vulkan|opengles]
-import { parseArgs } from 'node:util';
+import { scriptArgs } from './scriptArgs.ts';
 import { type Camera, createRng, intrinsicsFromFov, lookAtPose } from '@oxels/raycast';
 import {
   type Asset,
@@ -15,8 +15,9 @@ import {
 } from '@oxels/scene-gen';
 import { BoxGeometry, type BufferGeometry, IcosahedronGeometry, TorusKnotGeometry } from 'three';
 
-const { values } = parseArgs({
-  options: { frames: { type: 'string', default: '20' }, backend: { type: 'string', default: 'auto' } },
+const values = scriptArgs(import.meta.filename, {
+  frames: { type: 'string', default: '20' },
+  backend: { type: 'string', default: 'auto' },
 });
 const frames = Number(values.frames);
 

@@ -8,12 +8,12 @@
 // of a configuration alternate between engines, so that load from other processes spreads over
 // all of them. Prints one JSON object on stdout, progress on stderr.
 //   npx tsx scripts/bench-train.ts [--configs 2d,3d] [--repeats 2] [--steps 3] [--cpu] [--quick]
+import { scriptArgs } from './scriptArgs.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { createRng } from '@oxels/raycast';
 import {
   AdamW,
@@ -205,15 +205,13 @@ const median = (xs: number[]) => {
 const round = (x: number, digits = 3) => Number(x.toPrecision(digits));
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      child: { type: 'string' },
-      configs: { type: 'string', default: '2d,3d' },
-      repeats: { type: 'string', default: '2' },
-      steps: { type: 'string', default: '3' },
-      cpu: { type: 'boolean', default: false },
-      quick: { type: 'boolean', default: false },
-    },
+  const values = scriptArgs(import.meta.filename, {
+    child: { type: 'string' },
+    configs: { type: 'string', default: '2d,3d' },
+    repeats: { type: 'string', default: '2' },
+    steps: { type: 'string', default: '3' },
+    cpu: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
   });
   if (values.child) {
     console.log(JSON.stringify(await measureTfjs(JSON.parse(values.child) as Job)));

@@ -11,9 +11,9 @@
 // Search distance: the oxel run is searched with its training norm (inf), VADeR and CLoVE with the L2
 // distance of L2-normalised descriptors (the cosine similarity their losses use). Raw RGB, searched
 // with the oxel run's norm, is the baseline row.
+import { scriptArgs } from './scriptArgs.ts';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type ChartSeries, drawChartGrid, writeRgbPng } from '@oxels/image';
 import { readDataset } from '@oxels/scene-gen';
 import {
@@ -34,27 +34,25 @@ import {
   type TrainObjectiveName,
 } from '@oxels/trainer';
 
-const { values: a } = parseArgs({
-  options: {
-    data: { type: 'string' },
-    'eval-data': { type: 'string' },
-    steps: { type: 'string', default: '200' },
-    batch: { type: 'string', default: '8' },
-    crop: { type: 'string', default: '64x64' },
-    samples: { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.samples) },
-    'positive-fraction': { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.positiveFraction) },
-    'local-negatives': { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.localNegatives) },
-    lr: { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.lr) },
-    seed: { type: 'string', default: '0' },
-    model: { type: 'string', default: '3d' },
-    objectives: { type: 'string', default: TRAIN_OBJECTIVES.join(',') },
-    'queue-size': { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.vader.queueSize) },
-    pairs: { type: 'string', default: '20' },
-    queries: { type: 'string', default: '500' },
-    backend: { type: 'string', default: 'auto' },
-    threads: { type: 'string', default: '0' },
-    out: { type: 'string', default: 'runs/compare' },
-  },
+const a = scriptArgs(import.meta.filename, {
+  data: { type: 'string' },
+  'eval-data': { type: 'string' },
+  steps: { type: 'string', default: '200' },
+  batch: { type: 'string', default: '8' },
+  crop: { type: 'string', default: '64x64' },
+  samples: { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.samples) },
+  'positive-fraction': { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.positiveFraction) },
+  'local-negatives': { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.localNegatives) },
+  lr: { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.lr) },
+  seed: { type: 'string', default: '0' },
+  model: { type: 'string', default: '3d' },
+  objectives: { type: 'string', default: TRAIN_OBJECTIVES.join(',') },
+  'queue-size': { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.vader.queueSize) },
+  pairs: { type: 'string', default: '20' },
+  queries: { type: 'string', default: '500' },
+  backend: { type: 'string', default: 'auto' },
+  threads: { type: 'string', default: '0' },
+  out: { type: 'string', default: 'runs/compare' },
 });
 const fail = (message: string): never => {
   process.stderr.write(`compare-objectives: ${message}\n`);

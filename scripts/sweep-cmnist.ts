@@ -6,10 +6,10 @@
 //     [--samples 1024] [--lr 0.002] [--jitter key=value,...] [--train-images 2000] [--eval-images 1000]
 //     [--epochs 4] [--pool 2] [--threads 0] [--out runs/sweep-cmnist]
 // The training defaults are train's 2d defaults; --jitter (default: train's) goes to train as it is.
+import { scriptArgs } from './scriptArgs.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type ChartSeries, drawChartGrid, writeRgbPng } from '@oxels/image';
 import {
   type ColoredMnistReport,
@@ -22,24 +22,22 @@ import {
 } from '@oxels/trainer';
 
 const root = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({
-  options: {
-    lambdas: { type: 'string', default: '0,0.9' },
-    norms: { type: 'string', default: 'inf' },
-    seeds: { type: 'string', default: '0' },
-    steps: { type: 'string', default: '600' },
-    batch: { type: 'string', default: '8' },
-    samples: { type: 'string', default: '1024' },
-    lr: { type: 'string', default: '0.002' },
-    jitter: { type: 'string' },
-    'train-images': { type: 'string', default: '2000' },
-    'eval-images': { type: 'string', default: '1000' },
-    epochs: { type: 'string', default: '4' },
-    pool: { type: 'string', default: '2' },
-    backend: { type: 'string', default: 'auto' },
-    threads: { type: 'string', default: '0' },
-    out: { type: 'string', default: 'runs/sweep-cmnist' },
-  },
+const values = scriptArgs(import.meta.filename, {
+  lambdas: { type: 'string', default: '0,0.9' },
+  norms: { type: 'string', default: 'inf' },
+  seeds: { type: 'string', default: '0' },
+  steps: { type: 'string', default: '600' },
+  batch: { type: 'string', default: '8' },
+  samples: { type: 'string', default: '1024' },
+  lr: { type: 'string', default: '0.002' },
+  jitter: { type: 'string' },
+  'train-images': { type: 'string', default: '2000' },
+  'eval-images': { type: 'string', default: '1000' },
+  epochs: { type: 'string', default: '4' },
+  pool: { type: 'string', default: '2' },
+  backend: { type: 'string', default: 'auto' },
+  threads: { type: 'string', default: '0' },
+  out: { type: 'string', default: 'runs/sweep-cmnist' },
 });
 
 const fail = (message: string): never => {
