@@ -112,10 +112,19 @@ for (const norm of norms) {
         ]);
       }
       const report = readJson<ColoredMnistReport>(evalPath);
-      results.push({ lambda, norm, seed, inDomain: report.inDomain, outOfDomain: report.outOfDomain });
+      // Reports from before the colour sensitivity lack it.
+      const colorSensitivity = report.colorSensitivity ?? null;
+      results.push({
+        lambda,
+        norm,
+        seed,
+        inDomain: report.inDomain,
+        outOfDomain: report.outOfDomain,
+        colorSensitivity,
+      });
       console.error(
         `sweep-cmnist: lambda ${lambda} ${norm} seed ${seed}: in-domain ${(100 * report.inDomain).toFixed(1)}%, ` +
-          `out-of-domain ${(100 * report.outOfDomain).toFixed(1)}% ` +
+          `out-of-domain ${(100 * report.outOfDomain).toFixed(1)}%, colour sensitivity ${colorSensitivity?.toFixed(3)} ` +
           `(train ${((t1 - t0) / 60000).toFixed(1)} min, eval ${((performance.now() - t1) / 60000).toFixed(1)} min)`,
       );
     }

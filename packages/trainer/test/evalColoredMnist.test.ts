@@ -63,6 +63,9 @@ describe('eval colored-mnist', () => {
       expect(a).toBeGreaterThanOrEqual(0);
       expect(a).toBeLessThanOrEqual(1);
     }
+    // A backbone after two steps still sees the colour: the swap moves its descriptors.
+    expect(r.stdout).toMatch(/colour sensitivity \d\.\d{3}$/m);
+    expect(report.colorSensitivity).toBeGreaterThan(0.01);
     // Accuracies are fractions of the 24 scored images.
     for (const a of [report.inDomain, report.outOfDomain])
       expect(Math.abs(a * 24 - Math.round(a * 24))).toBeLessThan(1e-9);

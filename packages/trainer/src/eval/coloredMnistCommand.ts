@@ -67,6 +67,7 @@ async function run(o: ColoredMnistFlags): Promise<void> {
       pool: o.pool,
       trainImages: o.trainImages === 'all' ? null : o.trainImages,
       evalImages: o.evalImages === 'all' ? null : o.evalImages,
+      norm: config.norm,
       probe: { epochs: o.epochs, batchSize: o.batch, lr: o.lr, seed: o.seed },
       onProgress: log,
     });
@@ -91,7 +92,8 @@ async function run(o: ColoredMnistFlags): Promise<void> {
     process.stdout.write(
       `colored-mnist: in-domain ${percent(result.inDomain)} (${result.images.test} images), ` +
         `out-of-domain ${percent(result.outOfDomain)} (${result.images.ood} images); ` +
-        `probe trained on ${result.images.train} images (train accuracy ${percent(result.train)})\n`,
+        `probe trained on ${result.images.train} images (train accuracy ${percent(result.train)}); ` +
+        `colour sensitivity ${result.colorSensitivity?.toFixed(3)}\n`,
     );
     log(
       `${result.seconds.describe.toFixed(0)} s describe + ${result.seconds.probe.toFixed(0)} s probe; wrote ${jsonPath}`,

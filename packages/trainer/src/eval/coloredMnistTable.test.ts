@@ -46,6 +46,22 @@ describe('Colored MNIST sweep table', () => {
     );
   });
 
+  it('adds a colour-sensitivity table when every run of a cell has one', () => {
+    const measured = fake.map((r, i) => ({ ...r, colorSensitivity: i === 3 ? null : 0.02 * (i + 1) }));
+    const cells = summarizeColoredMnistSweep(measured);
+    expect(cells[0].colorSensitivity?.mean).toBeCloseTo(0.05, 12);
+    expect(cells[1].colorSensitivity).toBeNull();
+    const lines = coloredMnistMarkdown(cells).trim().split('\n');
+    const at = lines.indexOf('| lambda | inf: colour sensitivity | l2: colour sensitivity |');
+    expect(at).toBeGreaterThan(4);
+    expect(lines.slice(at + 2, at + 5)).toEqual([
+      '| 0 | 0.050 | - |',
+      '| 0.5 | 0.100 | - |',
+      '| 0.9 | 0.020 | - |',
+    ]);
+    expect(coloredMnistMarkdown(summarizeColoredMnistSweep(fake))).not.toMatch(/colour sensitivity/);
+  });
+
   it('rejects accuracies outside [0, 1]', () => {
     expect(() => summarizeColoredMnistSweep([{ ...fake[0], inDomain: 86 }])).toThrow(/in \[0, 1\]/);
   });

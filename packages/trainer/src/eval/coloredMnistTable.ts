@@ -8,6 +8,8 @@ export interface ColoredMnistSweepResult {
   seed: number;
   inDomain: number;
   outOfDomain: number;
+  /** The backbone's `colorSensitivity`, when measured. */
+  colorSensitivity?: number | null;
 }
 
 /** Mean and sample standard deviation (0 for a single value). */
@@ -23,6 +25,8 @@ export interface ColoredMnistCell {
   seeds: number;
   inDomain: MeanStd;
   outOfDomain: MeanStd;
+  /** Over the seeds, null unless every run has it. */
+  colorSensitivity: MeanStd | null;
   paper: { inDomain: number; outOfDomain: number } | null;
 }
 
@@ -81,6 +85,9 @@ export function summarizeColoredMnistSweep(results: readonly ColoredMnistSweepRe
         seeds: rs.length,
         inDomain: meanStd(rs.map((r) => r.inDomain)),
         outOfDomain: meanStd(rs.map((r) => r.outOfDomain)),
+        colorSensitivity: rs.every((r) => typeof r.colorSensitivity === 'number')
+          ? meanStd(rs.map((r) => r.colorSensitivity as number))
+          : null,
         paper: paper ? { inDomain: paper.inDomain, outOfDomain: paper.outOfDomain } : null,
       };
     })
@@ -93,7 +100,8 @@ const pct = (m: MeanStd, seeds: number) =>
 /**
  * A markdown table in the paper's layout: one row per lambda, one column per norm, each cell
  * "in-domain / out-of-domain" in percent (mean ± sample std over seeds when there are several), with the
- * paper's figure in parentheses; a cell without runs is "-". `caption` (e.g. the budget) goes under it.
+ * paper's figure in parentheses; a cell without runs is "-". `caption` (e.g. the budget) goes under it,
+ * and a second table of the backbones' colour sensitivity when the runs have it.
  */
 export function coloredMnistMarkdown(cells: readonly ColoredMnistCell[], caption = ''): string {
   const lambdas = [...new Set(cells.map((c) => c.lambda))].sort((a, b) => a - b);
@@ -122,5 +130,21 @@ export function coloredMnistMarkdown(cells: readonly ColoredMnistCell[], caption
       'per cell, paper: mean of 10 seeds.',
   );
   if (caption) lines.push(caption);
+  if (cells.some((c) => c.colorSensitivity)) {
+    lines.push('', `| lambda | ${norms.map((n) => `${n}: colour sensitivity`).join(' | ')} |`);
+    lines.push(`|---|${norms.map(() => '---').join('|')}|`);
+    for (const lambda of lambdas) {
+      const row = norms.map((norm) => {
+        const m = cells.find((x) => x.lambda === lambda && x.norm === norm)?.colorSensitivity;
+        return m ? m.mean.toFixed(3) : '-';
+      });
+      lines.push(`| ${lambda} | ${row.join(' | ')} |`);
+    }
+    lines.push(
+      '',
+      'Colour sensitivity: descriptor distance between a digit and the same digit in the other colour, over ' +
+        'the distance between different digits (0 = colour-blind; mean over seeds).',
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

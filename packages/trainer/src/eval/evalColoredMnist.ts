@@ -1,8 +1,10 @@
+import type { LossNorm } from '../constants.ts';
 import type { ColoredMnist, ColoredMnistSplit } from '../data2d/coloredMnist.ts';
 import { imageAt } from '../data2d/ImageSet.ts';
 import { assert } from '../errors.ts';
 import { describeImages } from '../model/describeImages.ts';
 import type { UNet } from '../model/UNet.ts';
+import { colorSensitivity } from './colorSensitivity.ts';
 import {
   DEFAULT_PROBE_TRAIN_OPTIONS,
   type ProbeData,
@@ -33,6 +35,10 @@ export interface ColoredMnistEvalOptions {
   evalImages: number | null;
   /** Images per backbone forward pass. Default 64. */
   describeBatch: number;
+  /** Out-of-domain images `colorSensitivity` is measured on (0 = skip it). Default 256. */
+  sensitivityImages: number;
+  /** The distance of `colorSensitivity`: the run's norm. Default inf. */
+  norm: LossNorm;
   /** Probe training. */
   probe: Partial<ProbeTrainOptions>;
   /** Progress messages (the library never prints). */
@@ -45,6 +51,8 @@ export const DEFAULT_COLORED_MNIST_EVAL_OPTIONS: Readonly<ColoredMnistEvalOption
   trainImages: 2000,
   evalImages: 1000,
   describeBatch: 64,
+  sensitivityImages: 256,
+  norm: 'inf',
   probe: DEFAULT_PROBE_TRAIN_OPTIONS,
 });
 
@@ -56,6 +64,8 @@ export interface ColoredMnistEvalResult {
   outOfDomain: number;
   /** On the training images, during the last probe epoch (as the weights changed). */
   train: number;
+  /** `colorSensitivity` of the backbone on the first out-of-domain images (null when skipped). */
+  colorSensitivity: number | null;
   images: { train: number; test: number; ood: number };
   /** Pixels per image the probe read (after pooling) and its parameter count. */
   probePixels: number;
@@ -124,6 +134,14 @@ export function evalColoredMnist(
   const train = describe(data.train, o.trainImages);
   const test = describe(data.test, o.evalImages);
   const ood = describe(data.ood, o.evalImages);
+  const sensitivity =
+    o.sensitivityImages > 0
+      ? colorSensitivity(
+          (images, count) => describeImages(model, images, count, data.ood.height, data.ood.width),
+          data.ood,
+          { images: o.sensitivityImages, norm: o.norm, batch: o.describeBatch },
+        )
+      : null;
   const t1 = performance.now();
   log(
     `described ${train.count} + ${test.count} + ${ood.count} images in ${((t1 - t0) / 1000).toFixed(0)} s; ` +
@@ -143,6 +161,7 @@ export function evalColoredMnist(
       inDomain: probeAccuracy(probe, test),
       outOfDomain: probeAccuracy(probe, ood),
       train: trainAccuracy,
+      colorSensitivity: sensitivity,
       images: { train: train.count, test: test.count, ood: ood.count },
       probePixels: train.pixels,
       probeParameters: probe.parameterCount(),

@@ -49,6 +49,17 @@ const PARTIAL_DISTANCE: Record<LossNorm, PartialDistance> = {
   },
 };
 
+/**
+ * The loss's distance between row `ao` of `a` and row `bo` of `b` over `c` channels, without its final
+ * 1/C for l1 / l2 (max |diff|, sum |diff| or sum diff^2), for code that compares distances of one norm.
+ */
+export function descriptorGap(
+  norm: LossNorm,
+): (a: Float32Array, ao: number, b: Float32Array, bo: number, c: number) => number {
+  const distance = PARTIAL_DISTANCE[norm];
+  return (a, ao, b, bo, c) => distance(b, bo, a, ao, c, Number.POSITIVE_INFINITY);
+}
+
 /** Taken off key gaps, so that rounding in the keys' dot products never drops an exact tie. */
 const GAP_SLACK = 1e-9;
 
