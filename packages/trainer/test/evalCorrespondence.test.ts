@@ -17,7 +17,16 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 beforeAll(async () => {
   await generateDataset(
-    { ...DEFAULT_GENERATE_CONFIG, rooms: 2, pairsPerRoom: 2, width: 48, height: 48, shardSize: 4, seed: 5 },
+    {
+      ...DEFAULT_GENERATE_CONFIG,
+      rooms: 2,
+      pairsPerRoom: 2,
+      width: 48,
+      height: 48,
+      shardSize: 4,
+      seed: 5,
+      instances: true,
+    },
     { out: data, workers: 1, shardIndex: 0, numShards: 1, assetCache: DEFAULT_ASSET_CACHE_DIR },
   );
   await runTraining(
@@ -83,12 +92,17 @@ describe('pnpm eval correspondence', () => {
       for (let i = 1; i < pck.length; i++) expect(pck[i]).toBeGreaterThanOrEqual(pck[i - 1]);
       expect(row.medianError).toBeGreaterThanOrEqual(0);
       expect(row.medianError).toBeLessThan(48 * Math.SQRT2);
+      // The instance maps split the same queries into room and object pixels.
+      const { room, objects } = row.bySurface ?? {};
+      expect(room && objects && room.queries + objects.queries).toBe(120);
+      expect(objects?.queries).toBeGreaterThan(0);
     }
     const markdown = readFileSync(join(tmp, 'report', 'tiny.md'), 'utf8');
     expect(markdown).toContain(
       '| descriptors | queries | median error (px) | PCK@1 | PCK@2 | PCK@4 | PCK@8 | PCK@16 |',
     );
     expect(markdown).toMatch(/\| rgb \| 120 \| \d+\.\d\d \| (\d+\.\d%( \| )?){5} \|/);
+    expect(markdown).toMatch(/\| trained, objects \| \d+ \| \d+\.\d\d \|/);
     expect(r.stdout).toBe(markdown);
     // Evaluated on its own training data: the CLI says so.
     expect(r.stderr).toMatch(

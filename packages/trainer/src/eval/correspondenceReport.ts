@@ -1,5 +1,6 @@
 import type { LossNorm } from '../constants.ts';
-import type { CorrespondenceEvaluation } from './evaluateCorrespondence.ts';
+import type { CorrespondenceMetrics } from './correspondenceBenchmark.ts';
+import { type CorrespondenceEvaluation, QUERY_SURFACES } from './evaluateCorrespondence.ts';
 
 /** The correspondence benchmark as written to JSON (`pnpm eval correspondence --out FILE`). */
 export interface CorrespondenceReport extends CorrespondenceEvaluation {
@@ -31,7 +32,10 @@ export interface CorrespondenceReport extends CorrespondenceEvaluation {
 
 const percent = (x: number) => (Number.isNaN(x) ? '-' : `${(100 * x).toFixed(1)}%`);
 
-/** The report as markdown: one line saying what was measured, then the table (one row per method). */
+/**
+ * The report as markdown: one line saying what was measured, the table (one row per method), and with
+ * instance maps the same split by the surface of the query pixel.
+ */
 export function correspondenceMarkdown(report: CorrespondenceReport): string {
   const q = report.queriesPerPair === null ? 'all' : `up to ${report.queriesPerPair}`;
   const seed = report.data.seed === null ? '' : `, seed ${report.data.seed}`;
@@ -40,16 +44,27 @@ export function correspondenceMarkdown(report: CorrespondenceReport): string {
       `${q} MATCH queries per pair (query seed ${report.querySeed}), nearest neighbour over all pixels of B, ` +
       `${report.norm} norm. Run ${report.run.dir} at step ${report.run.step} (${report.run.model} U-Net, ` +
       `${report.run.outChannels} channels); random-init seed ${report.initSeed}.`,
-    '',
+  ];
+  const header = [
     `| descriptors | queries | median error (px) | ${report.thresholds.map((t) => `PCK@${t}`).join(' | ')} |`,
     `|---|--:|--:|${report.thresholds.map(() => '--:').join('|')}|`,
   ];
-  for (const r of report.rows) {
-    const pck = report.thresholds.map((t) => percent(r.pck[String(t)]));
-    const median = Number.isNaN(r.medianError) ? '-' : r.medianError.toFixed(2);
-    lines.push(`| ${r.name} | ${r.queries} | ${median} | ${pck.join(' | ')} |`);
+  const row = (name: string, m: CorrespondenceMetrics) => {
+    const pck = report.thresholds.map((t) => percent(m.pck[String(t)]));
+    const median = Number.isNaN(m.medianError) ? '-' : m.medianError.toFixed(2);
+    return `| ${name} | ${m.queries} | ${median} | ${pck.join(' | ')} |`;
+  };
+  lines.push('', ...header, ...report.rows.map((r) => row(r.name, r)), '');
+  if (report.rows.every((r) => r.bySurface)) {
+    lines.push('By surface of the query pixel in A: room (walls, floor, ceiling) or placed objects.', '');
+    lines.push(...header);
+    for (const surface of QUERY_SURFACES) {
+      for (const r of report.rows) {
+        if (r.bySurface) lines.push(row(`${r.name}, ${surface}`, r.bySurface[surface]));
+      }
+    }
+    lines.push('');
   }
-  lines.push('');
   for (const r of report.rows) lines.push(`- ${r.name}: ${r.description}`);
   return `${lines.join('\n')}\n`;
 }

@@ -47,10 +47,19 @@ export const DEFAULT_CORRESPONDENCE_EVAL_OPTIONS: CorrespondenceEvalOptions = {
   onPair: () => {},
 };
 
+/** Surfaces the queries are split by when the pairs carry instance maps (gen-scenes --instances). */
+export const QUERY_SURFACES = ['room', 'objects'] as const;
+export type QuerySurface = (typeof QUERY_SURFACES)[number];
+
 /** One row of the benchmark: a method's metrics pooled over all pairs, and where its time went. */
 export interface CorrespondenceRow extends CorrespondenceMetrics {
   name: string;
   description: string;
+  /**
+   * The same metrics over the queries whose A pixel shows the room (instance 0) and those on placed
+   * objects; null unless every pair has instance maps.
+   */
+  bySurface: Record<QuerySurface, CorrespondenceMetrics> | null;
   /** Seconds spent computing descriptors (network forward passes) and searching, over all pairs. */
   describeSeconds: number;
   searchSeconds: number;
@@ -82,6 +91,8 @@ export async function evaluateCorrespondence(
   assert(methods.length > 0, 'BAD_ARGUMENT', () => 'evaluateCorrespondence: no methods to evaluate');
   const rng = createRng(o.seed);
   const errors: Float32Array[][] = methods.map(() => []);
+  // Per pair, 1 where the query's A pixel is on a placed object; null once a pair lacks instance maps.
+  let onObject: Uint8Array[] | null = [];
   const seconds = methods.map(() => ({ describe: 0, search: 0 }));
   let count = 0;
   let size: [number, number] | null = null;
@@ -96,6 +107,9 @@ export async function evaluateCorrespondence(
         `evaluateCorrespondence: pair ${key} is ${width}x${height} (expected ${size?.[0]}x${size?.[1]} as the first pair)`,
     );
     const matches = selectMatches(sample, o.maxQueries, rng);
+    const inst = sample.instA;
+    onObject =
+      inst && onObject ? [...onObject, Uint8Array.from(matches.aIndex, (k) => +(inst[k] > 0))] : null;
     for (const [i, method] of methods.entries()) {
       let t = performance.now();
       const { a, b } = await method.describe(sample);
@@ -108,21 +122,38 @@ export async function evaluateCorrespondence(
     count++;
   }
   assert(count > 0, 'BAD_DATA', () => 'evaluateCorrespondence: the dataset holds no pairs');
+  const surface = onObject && concat(onObject, Uint8Array);
   const rows = methods.map((method, i) => {
-    const pooled = new Float32Array(errors[i].reduce((n, e) => n + e.length, 0));
-    let offset = 0;
-    for (const e of errors[i]) {
-      pooled.set(e, offset);
-      offset += e.length;
-    }
+    const pooled = concat(errors[i], Float32Array);
+    const bySurface = surface && {
+      room: summarizeErrors(
+        pooled.filter((_, k) => !surface[k]),
+        o.thresholds,
+      ),
+      objects: summarizeErrors(
+        pooled.filter((_, k) => surface[k]),
+        o.thresholds,
+      ),
+    };
     return {
       name: method.name,
       description: method.description,
       ...summarizeErrors(pooled, o.thresholds),
+      bySurface,
       describeSeconds: seconds[i].describe,
       searchSeconds: seconds[i].search,
     };
   });
   const [width, height] = size ?? [0, 0];
   return { pairs: count, width, height, rows };
+}
+
+function concat<T extends Float32Array | Uint8Array>(parts: T[], Type: { new (n: number): T }): T {
+  const out = new Type(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
 }
