@@ -244,7 +244,7 @@ function freshRun(runDir: string): null {
 
 /**
  * The 2D jitter of runs whose config.json predates the `photometric` field: `photometricJitter`'s defaults
- * at the time (DEFAULT_PHOTOMETRIC_OPTIONS has since become stronger on colour).
+ * at the time (DEFAULT_PHOTOMETRIC_OPTIONS has changed since).
  */
 const JITTER_BEFORE_CONFIG: PhotometricOptions = {
   channelShuffle: 0,

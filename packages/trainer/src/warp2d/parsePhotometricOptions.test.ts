@@ -6,9 +6,10 @@ const base = DEFAULT_PHOTOMETRIC_OPTIONS;
 
 describe('parsePhotometricOptions', () => {
   it('overrides the named components and keeps the others', () => {
-    const out = parsePhotometricOptions('hue=0.1, saturation=0,motionBlur=5', base, '--jitter');
-    expect(out).toEqual({ ...base, hue: 0.1, saturation: 0, motionBlur: 5 });
-    expect(base.hue).toBe(0.5);
+    const before = { ...base };
+    const out = parsePhotometricOptions('hue=0.3, saturation=0,motionBlur=5', base, '--jitter');
+    expect(out).toEqual({ ...base, hue: 0.3, saturation: 0, motionBlur: 5 });
+    expect(base).toEqual(before);
   });
 
   it('reads none as every component off', () => {
