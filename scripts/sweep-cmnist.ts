@@ -15,10 +15,14 @@ import {
   type ColoredMnistReport,
   type ColoredMnistSweepResult,
   coloredMnistMarkdown,
+  DEFAULT_PHOTOMETRIC_OPTIONS,
   LOSS_NORMS,
   type LossNorm,
   PAPER_COLORED_MNIST,
+  type PhotometricOptions,
+  parsePhotometricOptions,
   summarizeColoredMnistSweep,
+  type TrainConfig,
 } from '@oxels/trainer';
 
 const root = resolve(import.meta.dirname, '..');
@@ -82,6 +86,34 @@ function cli(script: string, args: string[]): Promise<void> {
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
+function parseJitter(text: string | undefined): PhotometricOptions {
+  try {
+    return text
+      ? parsePhotometricOptions(text, DEFAULT_PHOTOMETRIC_OPTIONS, '--jitter')
+      : DEFAULT_PHOTOMETRIC_OPTIONS;
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+}
+const jitter = parseJitter(values.jitter);
+/** A finished run is kept only if it was trained with this sweep's budget and jitter. */
+function checkKept(runDir: string): void {
+  const saved = readJson<Partial<TrainConfig>>(join(runDir, 'config.json'));
+  const wanted: Partial<TrainConfig> = {
+    batchSize: budget.batch,
+    samples: budget.samples,
+    lr: budget.lr,
+    photometric: jitter,
+  };
+  const differs = Object.entries(wanted)
+    .filter(([k, v]) => JSON.stringify(saved[k as keyof TrainConfig]) !== JSON.stringify(v))
+    .map(([k]) => k);
+  if (differs.length)
+    fail(
+      `${runDir} was trained with another ${differs.join(', ')} than this sweep asks for; use another --out`,
+    );
+}
+
 const results: ColoredMnistSweepResult[] = [];
 const started = performance.now();
 for (const norm of norms) {
@@ -91,6 +123,8 @@ for (const norm of norms) {
       const evalPath = join(runDir, 'eval', 'colored-mnist.json');
       const latest = join(runDir, 'checkpoints', 'latest.json');
       const trained = existsSync(latest) && readJson<{ step: number }>(latest).step >= budget.steps;
+      if (trained) checkKept(runDir);
+      const kept = trained && existsSync(evalPath);
       const t0 = performance.now();
       if (!trained) {
         console.error(`sweep-cmnist: training lambda ${lambda}, norm ${norm}, seed ${seed} -> ${runDir}`);
@@ -104,7 +138,7 @@ for (const norm of norms) {
         ]);
       }
       const t1 = performance.now();
-      if (!trained || !existsSync(evalPath)) {
+      if (!kept) {
         await cli('packages/trainer/bin/eval.ts', [
           ...['colored-mnist', '--run', runDir, '--backend', values.backend, '--threads', values.threads],
           ...['--train-images', values['train-images'], '--eval-images', values['eval-images']],
@@ -125,7 +159,9 @@ for (const norm of norms) {
       console.error(
         `sweep-cmnist: lambda ${lambda} ${norm} seed ${seed}: in-domain ${(100 * report.inDomain).toFixed(1)}%, ` +
           `out-of-domain ${(100 * report.outOfDomain).toFixed(1)}%, colour sensitivity ${colorSensitivity?.toFixed(3)} ` +
-          `(train ${((t1 - t0) / 60000).toFixed(1)} min, eval ${((performance.now() - t1) / 60000).toFixed(1)} min)`,
+          (kept
+            ? '(kept from an earlier sweep)'
+            : `(train ${((t1 - t0) / 60000).toFixed(1)} min, eval ${((performance.now() - t1) / 60000).toFixed(1)} min)`),
       );
     }
   }
