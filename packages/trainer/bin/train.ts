@@ -12,6 +12,7 @@ import {
   LOSS_NORMS,
   parsePhotometricOptions,
   runTraining,
+  savedJitter,
   TRAIN_OBJECTIVES,
   type TrainConfig,
   type TrainSource,
@@ -241,7 +242,8 @@ const config: TrainConfig = {
   crop: is2d || o.crop === 'none' ? null : (o.crop ?? d.crop),
   localNegatives: o.localNegatives,
   localRadius: o.localRadius,
-  photometric: o.jitter ?? d.photometric,
+  // Resuming without --jitter continues with the run's own jitter (the default may have changed since).
+  photometric: o.jitter ?? (o.resume ? savedJitter(resolve(o.out)) : null) ?? d.photometric,
   seed: o.seed,
   checkpointEvery: o.checkpointEvery,
 };

@@ -201,6 +201,39 @@ describe('train CLI', () => {
     expect(negative.stderr).toMatch(/--replicas must be a non-negative integer/);
   }, 120_000);
 
+  it('resumes a 2d run with the jitter it was trained with unless --jitter is given', async () => {
+    const out = join(tmp, 'r-jitter');
+    const flags = [
+      '--mode',
+      '2d',
+      '--dataset',
+      'colored-mnist',
+      '--batch',
+      '2',
+      '--samples',
+      '64',
+      '--out',
+      out,
+    ];
+    const first = await train([...flags, '--steps', '2', '--checkpoint-every', '1', '--jitter', 'hue=0.3']);
+    expect(first).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).photometric.hue).toBe(0.3);
+    const resumed = await train([...flags, '--steps', '2', '--checkpoint-every', '1', '--resume']);
+    expect(resumed).toEqual({ code: 0, stderr: '' });
+    const other = await train([
+      ...flags,
+      '--steps',
+      '2',
+      '--checkpoint-every',
+      '1',
+      '--resume',
+      '--jitter',
+      'hue=0.2',
+    ]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/the flags differ from the run's config.json in photometric/);
+  }, 120_000);
+
   it('trains on whole views with --crop none', async () => {
     const out = join(tmp, 'r-nocrop');
     const run = await train(['--data', data, '--crop', 'none', '--steps', '1', '--batch', '1', '--out', out]);

@@ -256,6 +256,16 @@ const JITTER_BEFORE_CONFIG: PhotometricOptions = {
   noise: 0.02,
 };
 
+/**
+ * The 2D jitter a run was trained with (JITTER_BEFORE_CONFIG for runs older than the field), so that
+ * `train --resume` without `--jitter` continues with it; null when `runDir` holds no config.json.
+ */
+export function savedJitter(runDir: string): PhotometricOptions | null {
+  const path = join(runDir, 'config.json');
+  if (!existsSync(path)) return null;
+  return (JSON.parse(readFileSync(path, 'utf8')) as Partial<TrainConfig>).photometric ?? JITTER_BEFORE_CONFIG;
+}
+
 /** The checkpoint to resume from, after checking that the run's saved config is the one given. */
 function resumeFrom(runDir: string, config: TrainConfig) {
   const path = join(runDir, 'config.json');
