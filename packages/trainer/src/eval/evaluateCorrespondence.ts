@@ -108,8 +108,8 @@ export async function evaluateCorrespondence(
     );
     const matches = selectMatches(sample, o.maxQueries, rng);
     const inst = sample.instA;
-    onObject =
-      inst && onObject ? [...onObject, Uint8Array.from(matches.aIndex, (k) => +(inst[k] > 0))] : null;
+    if (!inst) onObject = null;
+    else onObject?.push(Uint8Array.from(matches.aIndex, (k) => +(inst[k] > 0)));
     for (const [i, method] of methods.entries()) {
       let t = performance.now();
       const { a, b } = await method.describe(sample);

@@ -257,22 +257,13 @@ const JITTER_BEFORE_CONFIG: PhotometricOptions = {
 };
 
 /**
- * The 2D jitter a run was trained with (JITTER_BEFORE_CONFIG for runs older than the field), so that
- * `train --resume` without `--jitter` continues with it; null when `runDir` holds no config.json.
+ * A run's config.json, with the defaults that runs from before `--objective`, `--local-negatives` and
+ * `--jitter` existed were trained with; null when `runDir` holds none.
  */
-export function savedJitter(runDir: string): PhotometricOptions | null {
+function savedConfig(runDir: string): TrainConfig | null {
   const path = join(runDir, 'config.json');
   if (!existsSync(path)) return null;
-  return (JSON.parse(readFileSync(path, 'utf8')) as Partial<TrainConfig>).photometric ?? JITTER_BEFORE_CONFIG;
-}
-
-/** The checkpoint to resume from, after checking that the run's saved config is the one given. */
-function resumeFrom(runDir: string, config: TrainConfig) {
-  const path = join(runDir, 'config.json');
-  if (!existsSync(path))
-    throw new TrainerError('NOT_FOUND', `train --resume: ${runDir} holds no run (no config.json)`, runDir);
-  // Runs from before `--objective`, `--local-negatives` and `--jitter` existed had these defaults.
-  const saved = {
+  return {
     objective: 'oxel',
     vader: DEFAULT_TRAIN_CONFIG.vader,
     clove: DEFAULT_TRAIN_CONFIG.clove,
@@ -281,6 +272,22 @@ function resumeFrom(runDir: string, config: TrainConfig) {
     photometric: JITTER_BEFORE_CONFIG,
     ...JSON.parse(readFileSync(path, 'utf8')),
   } as TrainConfig;
+}
+
+/**
+ * The 2D jitter a run was trained with, so that `train --resume` without `--jitter` continues with it;
+ * null when `runDir` holds no config.json.
+ */
+export function savedJitter(runDir: string): PhotometricOptions | null {
+  return savedConfig(runDir)?.photometric ?? null;
+}
+
+/** The checkpoint to resume from, after checking that the run's saved config is the one given. */
+function resumeFrom(runDir: string, config: TrainConfig) {
+  const path = join(runDir, 'config.json');
+  const saved = savedConfig(runDir);
+  if (!saved)
+    throw new TrainerError('NOT_FOUND', `train --resume: ${runDir} holds no run (no config.json)`, runDir);
   const differs = Object.keys({ ...saved, ...config }).filter(
     (k) => JSON.stringify(saved[k as keyof TrainConfig]) !== JSON.stringify(config[k as keyof TrainConfig]),
   );
