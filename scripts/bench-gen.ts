@@ -1,12 +1,18 @@
 // Benchmark of gen-scenes on the embedded default assets: pairs/s at 256x256 and at 640x480, with the
 // worker time per pair split into compose (room load + placement, cameras, scene), render,
-// correspondences, encode and write. Prints one JSON object.
+// correspondences, encode and write; and the time to generate the embedded assets themselves (76 rooms,
+// the objects) once. Prints one JSON object.
 //   npx tsx scripts/bench-gen.ts [--rooms N] [--pairs-per-room N] [--workers N]
 import { scriptArgs } from './scriptArgs.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG, generateDataset } from '@oxels/scene-gen';
+import {
+  DEFAULT_ASSET_CACHE_DIR,
+  DEFAULT_GENERATE_CONFIG,
+  generateDataset,
+  generateEmbeddedAssets,
+} from '@oxels/scene-gen';
 
 const values = scriptArgs(import.meta.filename, {
   rooms: { type: 'string', default: '4' },
@@ -15,6 +21,14 @@ const values = scriptArgs(import.meta.filename, {
 });
 
 const results: Record<string, unknown> = {};
+const assetsDir = mkdtempSync(join(tmpdir(), 'bench-assets-'));
+try {
+  const t0 = performance.now();
+  await generateEmbeddedAssets(assetsDir);
+  results.embedded_assets_seconds = +((performance.now() - t0) / 1000).toFixed(1);
+} finally {
+  rmSync(assetsDir, { recursive: true, force: true });
+}
 for (const [width, height] of [
   [256, 256],
   [640, 480],

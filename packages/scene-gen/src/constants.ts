@@ -9,7 +9,7 @@ export const DEFAULT_ROOM_LOAD_OPTIONS: RoomLoadOptions = { upAxis: 'auto' };
  * Version of the embedded default asset generator. Bump it whenever the generator's output
  * changes, so that caches made by an older version are regenerated.
  */
-export const EMBEDDED_ASSETS_VERSION = 1;
+export const EMBEDDED_ASSETS_VERSION = 2;
 
 /** Defaults of generateEmbeddedAssets / ensureDefaultAssets: 76 rooms, as in the paper. */
 export const DEFAULT_EMBEDDED_ASSETS_OPTIONS: EmbeddedAssetsOptions = { seed: 76, roomCount: 76 };

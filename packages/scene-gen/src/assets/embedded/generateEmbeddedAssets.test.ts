@@ -12,7 +12,6 @@ import { type EmbeddedAssetsSummary, generateEmbeddedAssets } from './generateEm
 
 let root: string;
 let first: EmbeddedAssetsSummary;
-let generateMs: number;
 
 /** sha256 of every file under `dir`, by relative path. */
 async function digestTree(dir: string): Promise<Map<string, string>> {
@@ -32,14 +31,12 @@ async function digestTree(dir: string): Promise<Map<string, string>> {
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'oxels-embedded-'));
-  const t0 = performance.now();
   first = await generateEmbeddedAssets(join(root, 'a'));
-  generateMs = performance.now() - t0;
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('generateEmbeddedAssets', () => {
-  it('writes 76 rooms and 40+ objects in 8+ categories, in seconds', async () => {
+  it('writes 76 rooms and 40+ objects in 8+ categories', async () => {
     expect(first.roomIds).toHaveLength(76);
     expect(new Set(first.roomIds).size).toBe(76);
     expect(first.objectIds.length).toBeGreaterThanOrEqual(40);
@@ -51,7 +48,6 @@ describe('generateEmbeddedAssets', () => {
       new Set(taxonomy.map((t) => t.synsetId)),
     );
     expect(first.objectIds.every((id) => /^\d{8}\/[0-9a-f]{32}$/.test(id))).toBe(true);
-    expect(generateMs).toBeLessThan(30_000);
   });
 
   it('is deterministic: a second run writes the same bytes; rooms and objects are all distinct', async () => {

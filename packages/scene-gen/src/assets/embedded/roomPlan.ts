@@ -287,7 +287,7 @@ export function drawRoomPlan(rng: Rng, id: string): RoomPlan {
     footprint,
     walls,
     height,
-    floorSubdiv: area <= 16 ? 2 : 1,
+    floorSubdiv: area <= 40 ? 2 : 1,
     offset: [rng.uniform(-3, 3), rng.uniform(-3, 3)],
     floor: randomFloorStyle(rng),
     wall: randomWallStyle(rng),

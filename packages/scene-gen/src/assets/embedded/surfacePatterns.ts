@@ -70,9 +70,24 @@ function onLine(x: number, period: number, step: number): boolean {
 }
 
 /**
- * The colour function of a style, sampled on a grid of `step` metres. Every pattern gets a faint
- * low-frequency shading so that no surface is perfectly uniform (real scans never are).
+ * Scan-like wear as per-channel factors: scanned surfaces are never uniform (dirt, scuffs, exposure
+ * changes baked into the vertex colours). Aperiodic value noise from 1.7 m down to one vertex step makes
+ * every patch of a surface unique, so that one floor tile or stretch of paint can be told from the next
+ * by what surrounds it; a slow warm/cool shift keeps it from being brightness alone. Factors stay at or
+ * under about 1.05 so that white paint keeps its texture instead of clipping.
  */
+function wear(u: number, v: number, seed: number, step: number): RGB {
+  const n =
+    0.25 * valueNoise(u / 1.7, v / 1.7, seed + 1) +
+    0.25 * valueNoise(u / 0.6, v / 0.6, seed + 2) +
+    0.25 * valueNoise(u / 0.25, v / 0.25, seed + 3) +
+    0.25 * valueNoise(u / step, v / step, seed + 4);
+  const l = 0.66 + 0.4 * n;
+  const t = 0.08 * (valueNoise(u / 0.8, v / 0.8, seed + 5) - 0.5);
+  return [l * (1 + t), l, l * (1 - t)];
+}
+
+/** The colour function of a style, sampled on a grid of `step` metres, with scan-like wear. */
 export function surfaceColor(style: SurfaceStyle, step: number): SurfaceColor {
   const [c0, c1, line] = style.colors;
   const p = style.period;
@@ -128,7 +143,11 @@ export function surfaceColor(style: SurfaceStyle, step: number): SurfaceColor {
         return onLine(u, p, step) || onLine(v, p, step) ? line : c0;
     }
   };
-  return (u, v) => shade(base(u, v), 0.94 + 0.12 * valueNoise(u / 1.7, v / 1.7, seed + 1));
+  return (u, v) => {
+    const c = base(u, v);
+    const f = wear(u, v, seed, step);
+    return [Math.min(1, c[0] * f[0]), Math.min(1, c[1] * f[1]), Math.min(1, c[2] * f[2])];
+  };
 }
 
 /** Palettes the styles draw from (sRGB). */
