@@ -29,26 +29,11 @@ function std(values: number[]): number {
 }
 
 describe('surfaceColor', () => {
-  const checker: SurfaceStyle = {
-    kind: 'checker',
-    colors: [
-      [0.8, 0.78, 0.74],
-      [0.3, 0.32, 0.36],
-      [0, 0, 0],
-    ],
-    period: 0.5,
-    seed: 7,
-  };
-  const white: SurfaceStyle = {
-    kind: 'plain',
-    colors: [
-      [0.95, 0.95, 0.93],
-      [0.95, 0.95, 0.93],
-      [0.95, 0.95, 0.93],
-    ],
-    period: 1,
-    seed: 11,
-  };
+  const stone: RGB = [0.8, 0.78, 0.74];
+  const slate: RGB = [0.3, 0.32, 0.36];
+  const white: RGB = [0.95, 0.95, 0.93];
+  const checker: SurfaceStyle = { kind: 'checker', colors: [stone, slate, [0, 0, 0]], period: 0.5, seed: 7 };
+  const paint: SurfaceStyle = { kind: 'plain', colors: [white, white, white], period: 1, seed: 11 };
 
   it('is a pure function of the style and the position', () => {
     expect(patch(checker, 0.1, 0.2, 8)).toEqual(patch({ ...checker }, 0.1, 0.2, 8));
@@ -64,7 +49,7 @@ describe('surfaceColor', () => {
   });
 
   it('gives plain paint texture at every scale without clipping white', () => {
-    const wall = patch(white, 0, 0, 40); // 2 m x 2 m
+    const wall = patch(paint, 0, 0, 40); // 2 m x 2 m
     const lum = wall.map(luminance);
     expect(std(lum)).toBeGreaterThan(0.03);
     // Vertex-to-vertex grain, not only slow shading: neighbours along u differ.
