@@ -84,6 +84,9 @@ const config: GenerateConfig = {
 const bar = new SingleBar({
   format: 'gen-scenes |{bar}| {value}/{total} pairs | {rate} pairs/s | ETA {eta_formatted}',
   hideCursor: true,
+  // Into a log file or a batch job's output too: a line every few seconds instead of nothing.
+  noTTYOutput: true,
+  notTTYSchedule: 10_000,
   etaBuffer: 50,
 });
 let barStarted = false;

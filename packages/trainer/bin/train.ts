@@ -251,6 +251,9 @@ const config: TrainConfig = {
 const bar = new SingleBar({
   format: 'train |{bar}| step {value}/{total} | loss {loss} | {rate} steps/s | ETA {eta_formatted}',
   hideCursor: true,
+  // Into a log file or a batch job's output too: a line every few seconds instead of nothing.
+  noTTYOutput: true,
+  notTTYSchedule: 30_000,
   etaBuffer: 20,
 });
 let stopRequested = false;
