@@ -12,7 +12,7 @@ import {
   LOSS_NORMS,
   parsePhotometricOptions,
   runTraining,
-  savedJitter,
+  savedConfig,
   TRAIN_OBJECTIVES,
   type TrainConfig,
   type TrainSource,
@@ -29,6 +29,7 @@ const jitterFlag = (v: string) => {
 
 /** WxH, or 'none' (whole views; not null, which commander would turn into ''). */
 const cropFlag = (v: string): [number, number] | 'none' => (v === 'none' ? 'none' : sizeFlag(v));
+const cropShiftFlag = (v: string): number | 'none' => (v === 'none' ? 'none' : numberFlag('--crop-shift')(v));
 
 const d = DEFAULT_TRAIN_CONFIG;
 /**
@@ -123,10 +124,11 @@ const program = new Command('train')
     rangeFlag('--local-radius'),
     d.localRadius,
   )
+  .option('--crop <WxH|none>', '3d: train on random crops of this size, or none', cropFlag)
   .option(
-    '--crop <WxH|none>',
-    '3d: train on random crops of this size (same window in both views), or none',
-    cropFlag,
+    '--crop-shift <px|none>',
+    `3d: view 2's crop follows view 1's matches, moved at random by up to this many pixels per axis; none = the same window in both views (default ${d.cropShift})`,
+    cropShiftFlag,
   )
   .addOption(new Option('--model <cfg>', "backbone: the paper's 2D or 3D U-Net").choices(['2d', '3d']))
   .option('--channels <n>', 'descriptor channels', intFlag('--channels', 1), d.outChannels)
@@ -210,6 +212,8 @@ function source(): TrainSource {
 }
 
 const is2d = o.mode === '2d';
+const crop = is2d || o.crop === 'none' ? null : (o.crop ?? d.crop);
+const saved = o.resume ? savedConfig(resolve(o.out)) : null;
 const config: TrainConfig = {
   ...d,
   source: source(),
@@ -239,11 +243,19 @@ const config: TrainConfig = {
   lambda: o.lambda,
   positiveFraction: o.positiveFraction,
   samples: o.samples ?? (is2d ? DEFAULT_2D.samples : d.samples),
-  crop: is2d || o.crop === 'none' ? null : (o.crop ?? d.crop),
+  crop,
+  cropShift:
+    o.cropShift !== undefined
+      ? o.cropShift === 'none'
+        ? null
+        : o.cropShift
+      : saved
+        ? saved.cropShift
+        : crop && d.cropShift,
   localNegatives: o.localNegatives,
   localRadius: o.localRadius,
-  // Resuming without --jitter continues with the run's own jitter (the default may have changed since).
-  photometric: o.jitter ?? (o.resume ? savedJitter(resolve(o.out)) : null) ?? d.photometric,
+  // Resuming without --jitter or --crop-shift continues with the run's own (the defaults may have changed since).
+  photometric: o.jitter ?? saved?.photometric ?? d.photometric,
   seed: o.seed,
   checkpointEvery: o.checkpointEvery,
 };

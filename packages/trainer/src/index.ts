@@ -143,7 +143,7 @@ export { BatchStream } from './data3d/BatchStream.ts';
 export type { TrainConfig, TrainRunOptions, TrainSource } from './train/TrainConfig.ts';
 export { DEFAULT_TRAIN_CONFIG } from './train/TrainConfig.ts';
 export type { StepMetrics, TrainHooks, TrainSummary } from './train/runTraining.ts';
-export { modelConfig, runTraining, savedJitter } from './train/runTraining.ts';
+export { modelConfig, runTraining, savedConfig } from './train/runTraining.ts';
 export type { Checkpoint } from './train/checkpoint.ts';
 export { loadLatestCheckpoint, readTfjsWeights, saveCheckpoint } from './train/checkpoint.ts';
 export { decodeSafetensors, encodeSafetensors } from './train/safetensors.ts';

@@ -103,6 +103,71 @@ describe('sampleViewPair', () => {
       expect(e.idx2[i]).toBe((Math.floor(s.bXY[2 * k + 1]) - y0) * 24 + Math.floor(s.bXY[2 * k]) - x0);
     }
   });
+
+  it("moves view 2's crop to where view 1's matches land, then by a random offset up to cropShift", () => {
+    const s = samples[1];
+    const [W, H, cw, ch] = [48, 40, 24, 20];
+    /** Every origin at which `crop` is exactly a window of `rgb`. */
+    const originsOf = (crop: Float32Array, rgb: Uint8Array) => {
+      const found: [number, number][] = [];
+      for (let y0 = 0; y0 <= H - ch; y0++)
+        for (let x0 = 0; x0 <= W - cw; x0++) {
+          let same = true;
+          for (let y = 0; y < ch && same; y++)
+            for (let i = 0; i < cw * 3 && same; i++)
+              same = Math.abs(crop[y * cw * 3 + i] - rgb[((y0 + y) * W + x0) * 3 + i] / 255) < 1e-6;
+          if (same) found.push([x0, y0]);
+        }
+      return found;
+    };
+    const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1];
+    const offsets: string[] = [];
+    for (const [seed, shift] of [
+      [1, 0],
+      [2, 0],
+      [3, 8],
+      [4, 8],
+      [5, 8],
+      [6, 8],
+    ]) {
+      const e = sampleViewPair(s, createRng(seed), {
+        samples: 300,
+        positiveFraction: 0.5,
+        crop: [cw, ch],
+        cropShift: shift,
+      });
+      const a = originsOf(e.view1, s.rgbA);
+      const b = originsOf(e.view2, s.rgbB);
+      expect(a.length).toBe(1);
+      expect(b.length).toBe(1);
+      const [[x0, y0], [x1, y1]] = [a[0], b[0]];
+      const inA = [...s.status.keys()].filter((k) => {
+        const [x, y] = [s.aIndex[k] % W, Math.floor(s.aIndex[k] / W)];
+        return s.status[k] === CorrespondenceStatus.MATCH && x >= x0 && x < x0 + cw && y >= y0 && y < y0 + ch;
+      });
+      expect(inA.length).toBeGreaterThan(0);
+      const aligned = [
+        x0 + median(inA.map((k) => s.bXY[2 * k] - (s.aIndex[k] % W))),
+        y0 + median(inA.map((k) => s.bXY[2 * k + 1] - Math.floor(s.aIndex[k] / W))),
+      ];
+      const clamp = (v: number, max: number) => Math.min(max, Math.max(0, v));
+      // Within the shift (plus rounding) of the aligned window, unless pushed back into the view.
+      expect(Math.abs(x1 - clamp(aligned[0], W - cw))).toBeLessThanOrEqual(shift + 0.5);
+      expect(Math.abs(y1 - clamp(aligned[1], H - ch))).toBeLessThanOrEqual(shift + 0.5);
+      offsets.push(`${x1 - x0},${y1 - y0}`);
+      let positives = 0;
+      for (let i = 0; i < 300; i++) {
+        if (!e.isPositive[i]) continue;
+        positives++;
+        const k = s.aIndex.indexOf((Math.floor(e.idx1[i] / cw) + y0) * W + (e.idx1[i] % cw) + x0);
+        expect(s.status[k]).toBe(CorrespondenceStatus.MATCH);
+        expect(e.idx2[i]).toBe((Math.floor(s.bXY[2 * k + 1]) - y1) * cw + Math.floor(s.bXY[2 * k]) - x1);
+      }
+      expect(positives).toBeGreaterThan(0);
+    }
+    // The random offsets move view 2's window relative to view 1's differently from draw to draw.
+    expect(new Set(offsets.slice(2)).size).toBeGreaterThan(1);
+  });
 });
 
 describe('shuffledSamples and BatchStream', () => {

@@ -8,8 +8,17 @@ export interface ViewPairSampleOptions {
   samples: number;
   /** Fraction of the N samples that are positives (known matches), when enough matches exist. */
   positiveFraction: number;
-  /** Train on a random crop [width, height] cut at the same place in both views; null = whole view. */
+  /** Train on random crops [width, height] of the two views; null = whole views. */
   crop: [number, number] | null;
+  /**
+   * Where view 2's crop window lies. null: at the same place as view 1's. A number s: where view 1's
+   * matches land (view 1's window moved by their median displacement), then moved by a uniform random
+   * offset of up to s pixels on each axis. Same-place windows keep only matches that moved little and
+   * put both pixels of a match at nearly the same crop position, so a descriptor that encodes position
+   * in the crop (the zero padding gives it away) meets the loss without looking at the images; the
+   * random offset takes that away, and following the matches keeps the large motions.
+   */
+  cropShift: number | null;
   /**
    * Fraction of the negatives that are local: a matched view-1 pixel paired with a view-2 pixel at a
    * distance in `localRadius` from its true match, instead of two random pixels. Random negatives
@@ -25,6 +34,7 @@ export const DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS: ViewPairSampleOptions = {
   samples: 1024,
   positiveFraction: 1 / 8,
   crop: null,
+  cropShift: null,
   localNegatives: 0,
   localRadius: [3, 16],
 };
@@ -43,11 +53,11 @@ export interface ViewPairExample {
 }
 
 /**
- * Turns a generated view pair into loss samples: a crop window (the same in both views) when asked,
- * positives drawn from the pair's MATCH entries whose A pixel and B pixel (floor of the stored
- * subpixel position) both fall inside it, and negatives pairing a random view-1 pixel with a random
+ * Turns a generated view pair into loss samples: a crop window in each view when asked (see
+ * `cropShift`), positives drawn from the pair's MATCH entries whose A pixel and B pixel (floor of the
+ * stored subpixel position) fall inside their windows, and negatives pairing a random view-1 pixel with a random
  * view-2 pixel, or, for the `localNegatives` share, a matched view-1 pixel with a view-2 pixel near its
- * match. Matches leaving the crop are dropped. Pure given `rng`.
+ * match. Matches leaving the crops are dropped. Pure given `rng`.
  */
 export function sampleViewPair(
   sample: ViewPairSample,
@@ -70,21 +80,24 @@ export function sampleViewPair(
     'BAD_ARGUMENT',
     () => `sampleViewPair: localNegatives must be in [0, 1] and localRadius [min, max] with 0 <= min <= max`,
   );
+  assert(
+    o.cropShift === null || o.cropShift >= 0,
+    'BAD_ARGUMENT',
+    () => `sampleViewPair: cropShift must be null or >= 0 (got ${o.cropShift})`,
+  );
   const x0 = rng.int(W - cw + 1);
   const y0 = rng.int(H - ch + 1);
-  const inside = (x: number, y: number) => x >= x0 && x < x0 + cw && y >= y0 && y < y0 + ch;
-
-  const candidates: number[] = [];
+  const matchesInA: number[] = [];
   for (let k = 0; k < sample.status.length; k++) {
     if (sample.status[k] !== CorrespondenceStatus.MATCH) continue;
     const a = sample.aIndex[k];
-    if (
-      inside(a % W, Math.floor(a / W)) &&
-      inside(Math.floor(sample.bXY[2 * k]), Math.floor(sample.bXY[2 * k + 1]))
-    ) {
-      candidates.push(k);
-    }
+    if (inWindow(a % W, Math.floor(a / W), x0, y0, cw, ch)) matchesInA.push(k);
   }
+  const [x1, y1] =
+    o.cropShift === null ? [x0, y0] : followingWindow(sample, matchesInA, x0, y0, cw, ch, o.cropShift, rng);
+  const candidates = matchesInA.filter((k) =>
+    inWindow(Math.floor(sample.bXY[2 * k]), Math.floor(sample.bXY[2 * k + 1]), x1, y1, cw, ch),
+  );
   const n = o.samples;
   const positives = Math.min(candidates.length, Math.round(n * o.positiveFraction));
   const locals = candidates.length ? Math.round((n - positives) * o.localNegatives) : 0;
@@ -104,12 +117,12 @@ export function sampleViewPair(
       [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
       const k = candidates[i];
       idx1[i] = cropIndexA(k);
-      idx2[i] = (Math.floor(sample.bXY[2 * k + 1]) - y0) * cw + (Math.floor(sample.bXY[2 * k]) - x0);
+      idx2[i] = (Math.floor(sample.bXY[2 * k + 1]) - y1) * cw + (Math.floor(sample.bXY[2 * k]) - x1);
       isPositive[i] = 1;
     } else if (i < positives + locals) {
       const k = candidates[rng.int(candidates.length)];
       idx1[i] = cropIndexA(k);
-      idx2[i] = nearbyPixel(sample.bXY[2 * k] - x0, sample.bXY[2 * k + 1] - y0, rMin, rMax, cw, ch, rng);
+      idx2[i] = nearbyPixel(sample.bXY[2 * k] - x1, sample.bXY[2 * k + 1] - y1, rMin, rMax, cw, ch, rng);
     } else {
       idx1[i] = rng.int(cw * ch);
       idx2[i] = rng.int(cw * ch);
@@ -119,11 +132,39 @@ export function sampleViewPair(
     width: cw,
     height: ch,
     view1: cropToFloat(sample.rgbA, W, x0, y0, cw, ch),
-    view2: cropToFloat(sample.rgbB, W, x0, y0, cw, ch),
+    view2: cropToFloat(sample.rgbB, W, x1, y1, cw, ch),
     idx1,
     idx2,
     isPositive,
   };
+}
+
+function inWindow(x: number, y: number, x0: number, y0: number, w: number, h: number): boolean {
+  return x >= x0 && x < x0 + w && y >= y0 && y < y0 + h;
+}
+
+/**
+ * The origin of view 2's crop window: view 1's window (x0, y0) moved by the median displacement of the
+ * matches inside it (none: not moved) and by a uniform offset in [-shift, shift] on each axis, clamped
+ * into the view.
+ */
+function followingWindow(
+  sample: ViewPairSample,
+  matches: number[],
+  x0: number,
+  y0: number,
+  w: number,
+  h: number,
+  shift: number,
+  rng: Rng,
+): [number, number] {
+  const { width: W, height: H } = sample.meta;
+  const median = (values: number[]) => (values.length ? values.sort((a, b) => a - b)[values.length >> 1] : 0);
+  const dx = median(matches.map((k) => sample.bXY[2 * k] - (sample.aIndex[k] % W)));
+  const dy = median(matches.map((k) => sample.bXY[2 * k + 1] - Math.floor(sample.aIndex[k] / W)));
+  const place = (origin: number, size: number, full: number) =>
+    Math.min(full - size, Math.max(0, Math.round(origin + rng.uniform(-shift, shift))));
+  return [place(x0 + dx, w, W), place(y0 + dy, h, H)];
 }
 
 /**

@@ -52,8 +52,13 @@ export interface TrainConfig {
   positiveFraction: number;
   /** Sampled view-1 pixels per pair. */
   samples: number;
-  /** 3D mode: train on random crops of this size (the same window in both views); null = whole views. */
+  /** 3D mode: train on random crops of this size; null = whole views. */
   crop: [number, number] | null;
+  /**
+   * 3D mode: view 2's crop follows view 1's matches, moved by up to this many pixels per axis at random;
+   * null = the same window in both views (see `ViewPairSampleOptions.cropShift`).
+   */
+  cropShift: number | null;
   /** 3D mode: fraction of the negatives drawn near the true match (see `ViewPairSampleOptions`). */
   localNegatives: number;
   /** 3D mode: [min, max] pixel distance of a local negative from the true match. */
@@ -81,6 +86,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   positiveFraction: 1 / 8,
   samples: 1024,
   crop: [128, 128],
+  cropShift: 64,
   localNegatives: 0,
   localRadius: [3, 16],
   photometric: DEFAULT_PHOTOMETRIC_OPTIONS,

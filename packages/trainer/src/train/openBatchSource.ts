@@ -46,6 +46,7 @@ export async function openBatchSource(
         sampling: {
           ...sampling,
           crop: config.crop,
+          cropShift: config.cropShift,
           localNegatives: config.localNegatives,
           localRadius: config.localRadius,
         },

@@ -222,6 +222,8 @@ function validateTrainConfig(c: TrainConfig): void {
   const [rMin, rMax] = c.localRadius;
   if (!(rMin >= 0 && rMax >= rMin))
     bad(`--local-radius must be MIN,MAX with 0 <= MIN <= MAX (got ${rMin},${rMax})`);
+  if (c.cropShift !== null && !(c.cropShift >= 0))
+    bad(`--crop-shift must be a number of pixels >= 0 or none (got ${c.cropShift})`);
   validatePhotometricOptions(c.photometric, 'train --jitter');
   const factor = 2 ** (modelConfig(c).widths.length - 1);
   if (c.crop && (c.crop[0] % factor !== 0 || c.crop[1] % factor !== 0)) {
@@ -257,10 +259,10 @@ const JITTER_BEFORE_CONFIG: PhotometricOptions = {
 };
 
 /**
- * A run's config.json, with the defaults that runs from before `--objective`, `--local-negatives` and
- * `--jitter` existed were trained with; null when `runDir` holds none.
+ * A run's config.json, with the defaults that runs from before `--objective`, `--local-negatives`,
+ * `--jitter` and `--crop-shift` existed were trained with; null when `runDir` holds none.
  */
-function savedConfig(runDir: string): TrainConfig | null {
+export function savedConfig(runDir: string): TrainConfig | null {
   const path = join(runDir, 'config.json');
   if (!existsSync(path)) return null;
   return {
@@ -270,16 +272,9 @@ function savedConfig(runDir: string): TrainConfig | null {
     localNegatives: 0,
     localRadius: DEFAULT_TRAIN_CONFIG.localRadius,
     photometric: JITTER_BEFORE_CONFIG,
+    cropShift: null,
     ...JSON.parse(readFileSync(path, 'utf8')),
   } as TrainConfig;
-}
-
-/**
- * The 2D jitter a run was trained with, so that `train --resume` without `--jitter` continues with it;
- * null when `runDir` holds no config.json.
- */
-export function savedJitter(runDir: string): PhotometricOptions | null {
-  return savedConfig(runDir)?.photometric ?? null;
 }
 
 /** The checkpoint to resume from, after checking that the run's saved config is the one given. */
