@@ -184,6 +184,8 @@ describe('train CLI', () => {
     expect(bad.code).toBe(1);
     const radius = await train(['--data', data, '--local-radius', '5,2']);
     expect(radius.stderr).toMatch(/--local-radius must be MIN,MAX with MIN <= MAX \(got "5,2"\)/);
+    const shift = await train(['--data', data, '--out', join(tmp, 'r-shift'), '--crop-shift=-3']);
+    expect(shift.stderr).toMatch(/--crop-shift must be a number of pixels >= 0 or none \(got -3\)/);
     const vader = await train([
       '--data',
       data,
@@ -238,7 +240,9 @@ describe('train CLI', () => {
     const out = join(tmp, 'r-nocrop');
     const run = await train(['--data', data, '--crop', 'none', '--steps', '1', '--batch', '1', '--out', out]);
     expect(run).toEqual({ code: 0, stderr: '' });
-    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).crop).toBeNull();
+    const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    // Without crops there is no window to shift.
+    expect([saved.crop, saved.cropShift]).toEqual([null, null]);
   }, 120_000);
 });
 
