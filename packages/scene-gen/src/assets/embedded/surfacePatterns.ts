@@ -59,8 +59,10 @@ function mix(a: RGB, b: RGB, t: number): RGB {
   return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
 }
 
-function shade(c: RGB, f: number): RGB {
-  return [Math.min(1, c[0] * f), Math.min(1, c[1] * f), Math.min(1, c[2] * f)];
+/** `c` times a factor (one for all channels, or one per channel), clipped at 1. */
+function shade(c: RGB, f: number | RGB): RGB {
+  const [fr, fg, fb] = typeof f === 'number' ? [f, f, f] : f;
+  return [Math.min(1, c[0] * fr), Math.min(1, c[1] * fg), Math.min(1, c[2] * fb)];
 }
 
 /** True when x lies within half a grid step of a multiple of `period` (a one-vertex-wide line). */
@@ -143,11 +145,7 @@ export function surfaceColor(style: SurfaceStyle, step: number): SurfaceColor {
         return onLine(u, p, step) || onLine(v, p, step) ? line : c0;
     }
   };
-  return (u, v) => {
-    const c = base(u, v);
-    const f = wear(u, v, seed, step);
-    return [Math.min(1, c[0] * f[0]), Math.min(1, c[1] * f[1]), Math.min(1, c[2] * f[2])];
-  };
+  return (u, v) => shade(base(u, v), wear(u, v, seed, step));
 }
 
 /** Palettes the styles draw from (sRGB). */
