@@ -244,14 +244,7 @@ const config: TrainConfig = {
   positiveFraction: o.positiveFraction,
   samples: o.samples ?? (is2d ? DEFAULT_2D.samples : d.samples),
   crop,
-  cropShift:
-    o.cropShift !== undefined
-      ? o.cropShift === 'none'
-        ? null
-        : o.cropShift
-      : saved
-        ? saved.cropShift
-        : crop && d.cropShift,
+  cropShift: o.cropShift === 'none' ? null : (o.cropShift ?? (saved ? saved.cropShift : crop && d.cropShift)),
   localNegatives: o.localNegatives,
   localRadius: o.localRadius,
   // Resuming without --jitter or --crop-shift continues with the run's own (the defaults may have changed since).
