@@ -124,6 +124,16 @@ const program = new Command('train')
     rangeFlag('--local-radius'),
     d.localRadius,
   )
+  .option(
+    '--hard-negatives <x>',
+    `3d: fraction of negatives mined at each step: the view-2 pixel most like the query, away from its match (default ${d.hardNegatives})`,
+    numberFlag('--hard-negatives'),
+  )
+  .option(
+    '--hard-radius <px>',
+    `3d: pixels this close to the true match (per axis) are never mined (default ${d.hardRadius})`,
+    numberFlag('--hard-radius'),
+  )
   .option('--crop <WxH|none>', '3d: train on random crops of this size, or none', cropFlag)
   .option(
     '--crop-shift <px|none>',
@@ -247,7 +257,9 @@ const config: TrainConfig = {
   cropShift: o.cropShift === 'none' ? null : (o.cropShift ?? (saved ? saved.cropShift : crop && d.cropShift)),
   localNegatives: o.localNegatives,
   localRadius: o.localRadius,
-  // Resuming without --jitter or --crop-shift continues with the run's own (the defaults may have changed since).
+  hardNegatives: o.hardNegatives ?? saved?.hardNegatives ?? d.hardNegatives,
+  hardRadius: o.hardRadius ?? saved?.hardRadius ?? d.hardRadius,
+  // Resuming without --jitter, --crop-shift or --hard-* continues with the run's own (the defaults may have changed since).
   photometric: o.jitter ?? saved?.photometric ?? d.photometric,
   seed: o.seed,
   checkpointEvery: o.checkpointEvery,

@@ -77,6 +77,31 @@ describe('sampleViewPair', () => {
     expect(Array.from(zero.idx2)).toEqual(Array.from(plain.idx2));
   });
 
+  it('marks hard negatives for mining: a matched view-1 pixel with its true match as placeholder', () => {
+    const s = samples[0];
+    const matchOf = new Map<number, number>();
+    s.status.forEach((st, k) => {
+      if (st === CorrespondenceStatus.MATCH)
+        matchOf.set(s.aIndex[k], Math.floor(s.bXY[2 * k + 1]) * 48 + Math.floor(s.bXY[2 * k]));
+    });
+    const options = { samples: 400, positiveFraction: 0.25, localNegatives: 0.2 };
+    const e = sampleViewPair(s, createRng(5), { ...options, hardNegatives: 0.5 });
+    // 300 negatives: 60 local, then 150 mined, then random ones.
+    expect(
+      Array.from(e.mined!)
+        .map((m, i) => (m ? i : -1))
+        .filter((i) => i >= 0),
+    ).toEqual(Array.from({ length: 150 }, (_, k) => 160 + k));
+    for (let i = 160; i < 310; i++) {
+      expect(e.isPositive[i]).toBe(0);
+      expect(e.idx2[i]).toBe(matchOf.get(e.idx1[i]));
+    }
+    expect(sampleViewPair(s, createRng(5), options).mined).toBeUndefined();
+    expect(() => sampleViewPair(s, createRng(5), { ...options, hardNegatives: 0.9 })).toThrow(
+      /localNegatives \+ hardNegatives <= 1/,
+    );
+  });
+
   it('crops both views at the same place and drops matches that leave the crop', () => {
     const s = samples[1];
     const e = sampleViewPair(s, createRng(2), { samples: 300, positiveFraction: 0.5, crop: [24, 20] });
@@ -204,6 +229,17 @@ describe('shuffledSamples and BatchStream', () => {
     await skipped.close();
     expect(Array.from(third!.idx1)).toEqual(Array.from(batches[2]!.idx1));
     expect(Array.from(third!.view2.slice(0, 50))).toEqual(Array.from(batches[2]!.view2.slice(0, 50)));
+    expect(third!.hard).toBeUndefined();
+    const hardStream = BatchStream.start(
+      { ...spec, sampling: { ...spec.sampling, hardNegatives: 0.5, hardRadius: 5 } },
+      2,
+    );
+    const hard = (await hardStream.next())!;
+    await hardStream.close();
+    expect(hard.hard!.radius).toBe(5);
+    expect(hard.hard!.mined.length).toBe(3 * 64);
+    // Per pair: 8 positives, 28 of the 56 negatives mined (fewer only where the crop holds no match).
+    expect(hard.hard!.mined.reduce((a, m) => a + m, 0)).toBeGreaterThan(28);
   });
 
   it('reports an empty data directory clearly', async () => {

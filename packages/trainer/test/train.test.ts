@@ -186,6 +186,23 @@ describe('train CLI', () => {
     expect(radius.stderr).toMatch(/--local-radius must be MIN,MAX with MIN <= MAX \(got "5,2"\)/);
     const shift = await train(['--data', data, '--out', join(tmp, 'r-shift'), '--crop-shift=-3']);
     expect(shift.stderr).toMatch(/--crop-shift must be a number of pixels >= 0 or none \(got -3\)/);
+    const hard = await train([
+      '--data',
+      data,
+      '--out',
+      join(tmp, 'r-hard'),
+      '--hard-negatives',
+      '0.6',
+      '--local-negatives',
+      '0.5',
+    ]);
+    expect(hard.stderr).toMatch(
+      /--hard-negatives must be >= 0, with --local-negatives \+ --hard-negatives <= 1 \(got 0.6 and 0.5\)/,
+    );
+    const hard2d = await train(['--mode', '2d', '--dataset', 'colored-mnist', '--out', join(tmp, 'r-hard2d'), '--hard-negatives', '0.5']);
+    expect(hard2d.stderr).toMatch(
+      /--hard-negatives needs the oxel objective on view pairs .*got oxel on colored-mnist/,
+    );
     const vader = await train([
       '--data',
       data,

@@ -1,3 +1,5 @@
+import type { HardNegatives } from '../losses/mineHardNegatives.ts';
+
 /**
  * What the training loop needs of a batch, whichever mode made it (2D warps or 3D view pairs): B pairs
  * of H x W RGB images and N sampled view-1 pixels per pair with their view-2 partners. Plain typed
@@ -21,4 +23,6 @@ export interface LossBatch {
   /** [B, H, W] uint8 validity of each view's pixels; absent means all valid. */
   mask1?: Uint8Array;
   mask2?: Uint8Array;
+  /** Samples whose partner the training step mines (3D mode with hard negatives). */
+  hard?: HardNegatives;
 }

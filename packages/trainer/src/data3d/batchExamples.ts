@@ -2,8 +2,11 @@ import { assert } from '../errors.ts';
 import type { LossBatch } from './LossBatch.ts';
 import type { ViewPairExample } from './sampleViewPair.ts';
 
-/** Stacks examples of one size and sample count into a LossBatch. */
-export function batchExamples(examples: ViewPairExample[]): LossBatch {
+/**
+ * Stacks examples of one size and sample count into a LossBatch; `hardRadius` goes with the examples'
+ * mined samples, if any.
+ */
+export function batchExamples(examples: ViewPairExample[], hardRadius = 0): LossBatch {
   assert(examples.length > 0, 'BAD_ARGUMENT', () => 'batchExamples: no examples');
   const { width, height } = examples[0];
   const n = examples[0].idx1.length;
@@ -32,6 +35,10 @@ export function batchExamples(examples: ViewPairExample[]): LossBatch {
     batch.idx1.set(e.idx1, i * n);
     batch.idx2.set(e.idx2, i * n);
     batch.isPositive.set(e.isPositive, i * n);
+    if (e.mined) {
+      batch.hard ??= { mined: new Uint8Array(b * n), radius: hardRadius };
+      batch.hard.mined.set(e.mined, i * n);
+    }
   });
   return batch;
 }

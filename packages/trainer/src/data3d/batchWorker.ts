@@ -5,7 +5,7 @@ import { createRng } from '@oxels/raycast';
 import { livePairs, type ViewPairSample } from '@oxels/scene-gen';
 import { batchExamples } from './batchExamples.ts';
 import type { BatchSourceSpec } from './BatchStream.ts';
-import { sampleViewPair } from './sampleViewPair.ts';
+import { DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, sampleViewPair } from './sampleViewPair.ts';
 import { shuffledSamples } from './shuffledSamples.ts';
 
 const spec = (workerData as { data: BatchSourceSpec }).data;
@@ -49,7 +49,10 @@ async function main(): Promise<void> {
         }
         examples.push(sampleViewPair(next.value, rng, spec.sampling));
       }
-      const batch = batchExamples(examples);
+      const batch = batchExamples(
+        examples,
+        spec.sampling.hardRadius ?? DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS.hardRadius,
+      );
       produced++;
       // Batches skipped on resume are drawn (same random stream) but not sent.
       if (produced <= spec.skip) {

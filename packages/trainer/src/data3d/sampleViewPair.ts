@@ -28,6 +28,15 @@ export interface ViewPairSampleOptions {
   localNegatives: number;
   /** [min, max] distance in pixels of a local negative from the true match. */
   localRadius: [number, number];
+  /**
+   * Fraction of the negatives that are mined at each step (`mineHardNegatives`): a matched view-1 pixel
+   * paired with the view-2 pixel its descriptor is nearest to, outside `hardRadius` of the true match.
+   * These are the confusions nearest-neighbour matching makes (the same paint or tile elsewhere), which
+   * random and local negatives rarely hit.
+   */
+  hardNegatives: number;
+  /** Pixels within this distance (on both axes) of the true match are never mined as negatives. */
+  hardRadius: number;
 }
 
 export const DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS: ViewPairSampleOptions = {
@@ -37,6 +46,8 @@ export const DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS: ViewPairSampleOptions = {
   cropShift: null,
   localNegatives: 0,
   localRadius: [3, 16],
+  hardNegatives: 0,
+  hardRadius: 8,
 };
 
 /** One pair's share of a LossBatch (B = 1). */
@@ -50,6 +61,8 @@ export interface ViewPairExample {
   idx1: Int32Array;
   idx2: Int32Array;
   isPositive: Uint8Array;
+  /** [N] uint8, only with `hardNegatives`: 1 where idx2 holds the true match and the partner is mined. */
+  mined?: Uint8Array;
 }
 
 /**
@@ -57,7 +70,8 @@ export interface ViewPairExample {
  * `cropShift`), positives drawn from the pair's MATCH entries whose A pixel and B pixel (floor of the
  * stored subpixel position) fall inside their windows, and negatives pairing a random view-1 pixel with a random
  * view-2 pixel, or, for the `localNegatives` share, a matched view-1 pixel with a view-2 pixel near its
- * match. Matches leaving the crops are dropped. Pure given `rng`.
+ * match, or, for the `hardNegatives` share, a matched view-1 pixel marked for mining. Matches leaving
+ * the crops are dropped. Pure given `rng`.
  */
 export function sampleViewPair(
   sample: ViewPairSample,
@@ -81,6 +95,12 @@ export function sampleViewPair(
     () => `sampleViewPair: localNegatives must be in [0, 1] and localRadius [min, max] with 0 <= min <= max`,
   );
   assert(
+    o.hardNegatives >= 0 && o.localNegatives + o.hardNegatives <= 1 && o.hardRadius >= 0,
+    'BAD_ARGUMENT',
+    () =>
+      `sampleViewPair: hardNegatives must be >= 0 with localNegatives + hardNegatives <= 1, and hardRadius >= 0 (got ${o.hardNegatives}, ${o.localNegatives}, ${o.hardRadius})`,
+  );
+  assert(
     o.cropShift === null || o.cropShift >= 0,
     'BAD_ARGUMENT',
     () => `sampleViewPair: cropShift must be null or >= 0 (got ${o.cropShift})`,
@@ -101,6 +121,7 @@ export function sampleViewPair(
   const n = o.samples;
   const positives = Math.min(candidates.length, Math.round(n * o.positiveFraction));
   const locals = candidates.length ? Math.round((n - positives) * o.localNegatives) : 0;
+  const hards = candidates.length ? Math.round((n - positives) * o.hardNegatives) : 0;
   const [rMin, rMax] = o.localRadius;
   /** Index in the crop of view A's pixel of match k. */
   const cropIndexA = (k: number) => {
@@ -110,6 +131,10 @@ export function sampleViewPair(
   const idx1 = new Int32Array(n);
   const idx2 = new Int32Array(n);
   const isPositive = new Uint8Array(n);
+  const mined = new Uint8Array(n);
+  /** Crop index in view B of the pixel holding match k. */
+  const cropIndexB = (k: number) =>
+    (Math.floor(sample.bXY[2 * k + 1]) - y1) * cw + (Math.floor(sample.bXY[2 * k]) - x1);
   for (let i = 0; i < n; i++) {
     if (i < positives) {
       // Partial Fisher-Yates over the candidates: distinct matches.
@@ -117,12 +142,17 @@ export function sampleViewPair(
       [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
       const k = candidates[i];
       idx1[i] = cropIndexA(k);
-      idx2[i] = (Math.floor(sample.bXY[2 * k + 1]) - y1) * cw + (Math.floor(sample.bXY[2 * k]) - x1);
+      idx2[i] = cropIndexB(k);
       isPositive[i] = 1;
     } else if (i < positives + locals) {
       const k = candidates[rng.int(candidates.length)];
       idx1[i] = cropIndexA(k);
       idx2[i] = nearbyPixel(sample.bXY[2 * k] - x1, sample.bXY[2 * k + 1] - y1, rMin, rMax, cw, ch, rng);
+    } else if (i < positives + locals + hards) {
+      const k = candidates[rng.int(candidates.length)];
+      idx1[i] = cropIndexA(k);
+      idx2[i] = cropIndexB(k);
+      mined[i] = 1;
     } else {
       idx1[i] = rng.int(cw * ch);
       idx2[i] = rng.int(cw * ch);
@@ -136,6 +166,7 @@ export function sampleViewPair(
     idx1,
     idx2,
     isPositive,
+    ...(o.hardNegatives > 0 && { mined }),
   };
 }
 

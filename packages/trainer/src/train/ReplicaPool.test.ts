@@ -87,6 +87,35 @@ describe('ReplicaPool', () => {
     }, 60_000);
   }
 
+  it('mines hard negatives in the replicas as lossAndGradients does on one thread, leaking nothing', async () => {
+    const model = new UNet(TINY, 3);
+    const { mask1: _, mask2: __, ...plain } = randomBatch(11, 3, 16, 40);
+    // Every 4th sample is a positive; the one after it becomes a mined negative of the same view-1 pixel.
+    const mined = Uint8Array.from({ length: 3 * 40 }, (_, i) => (i % 4 === 1 ? 1 : 0));
+    mined.forEach((m, i) => {
+      if (m) [plain.idx1[i], plain.idx2[i]] = [plain.idx1[i - 1], plain.idx2[i - 1]];
+    });
+    const batch: LossBatch = { ...plain, hard: { mined, radius: 2 } };
+    const options = { loss: { norm: 'inf' as const, lambda: 0.3 }, seed: 2 };
+    const tensors = toTrainBatch(batch);
+    const single = lossAndGradients(model, tensors, options);
+    const unmined = lossAndGradients(model, { ...tensors, hard: undefined }, options);
+    const split = await pool.lossAndGradients(model, batch, options);
+    const before = [...pool.liveTensors];
+    const loss = single.loss.dataSync()[0];
+    expect(split.loss.dataSync()[0]).toBeCloseTo(loss, 6);
+    // Mined partners are the most similar pixels: negatives that cost more than the true matches did.
+    expect(single.within.dataSync()[0]).toBeGreaterThan(unmined.within.dataSync()[0] + 1e-3);
+    await pool.lossAndGradients(model, batch, options).then((g) => {
+      tf.dispose([g.loss, g.within, g.between, ...g.grads.values()]);
+    });
+    expect(pool.liveTensors).toEqual(before);
+    for (const g of [single, unmined, split]) tf.dispose([g.loss, g.within, g.between, ...g.grads.values()]);
+    const { hard: ___, ...owned } = tensors;
+    tf.dispose(Object.values(owned));
+    model.dispose();
+  }, 60_000);
+
   it('leaves no tensors behind in the replicas or on the calling thread, step after step', async () => {
     const model = new UNet(TINY, 3);
     const batch = randomBatch(7, 3, 16, 40);

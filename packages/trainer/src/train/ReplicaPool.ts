@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { OxelLossOptions, UNetConfig } from '../constants.ts';
 import type { LossBatch } from '../data3d/LossBatch.ts';
 import { assert, TrainerError } from '../errors.ts';
+import type { HardNegatives } from '../losses/mineHardNegatives.ts';
 import { oxelLossOnSamples, sampledMask } from '../losses/oxelLoss.ts';
 import type { UNet } from '../model/UNet.ts';
 import { flattenParameters, unflattenLike } from './flatParameters.ts';
@@ -26,6 +27,8 @@ export interface ReplicaStep {
   views: Float32Array;
   idx1: Int32Array;
   idx2: Int32Array;
+  /** The replica's share of `LossBatch.hard`: its samples to mine. */
+  hard?: HardNegatives;
   /** Dropout seed of this replica in this step. */
   seed: number;
   /** Flag + float32 [2 * pairs, N, C]: where the main thread puts dL/d(samples). */
@@ -151,6 +154,9 @@ export class ReplicaPool {
         views,
         idx1: batch.idx1.slice(first * n, (first + pairs) * n),
         idx2: batch.idx2.slice(first * n, (first + pairs) * n),
+        ...(batch.hard && {
+          hard: { mined: batch.hard.mined.slice(first * n, (first + pairs) * n), radius: batch.hard.radius },
+        }),
         seed: deriveSeed(options.seed, r),
         exchange: replica.exchange,
       };
@@ -212,6 +218,7 @@ function validateLossBatch(batch: LossBatch): void {
     ['isPositive', batch.isPositive, b * n],
     ['mask1', batch.mask1, b * h * w],
     ['mask2', batch.mask2, b * h * w],
+    ['hard.mined', batch.hard?.mined, b * n],
   ];
   for (const [name, array, expected] of sizes) {
     assert(
@@ -221,6 +228,12 @@ function validateLossBatch(batch: LossBatch): void {
         `ReplicaPool: batch.${name} has ${array?.length} values, expected ${expected} for ${b} pairs of ${w}x${h}, ${n} samples`,
     );
   }
+  // The loss reads view 2's mask at idx2, which mining changes in the replicas only.
+  assert(
+    !(batch.hard && batch.mask2),
+    'BAD_ARGUMENT',
+    () => 'ReplicaPool: hard negatives need a batch without view masks',
+  );
   for (const [name, idx] of [
     ['idx1', batch.idx1],
     ['idx2', batch.idx2],

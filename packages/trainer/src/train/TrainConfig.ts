@@ -63,6 +63,10 @@ export interface TrainConfig {
   localNegatives: number;
   /** 3D mode: [min, max] pixel distance of a local negative from the true match. */
   localRadius: [number, number];
+  /** 3D mode: fraction of the negatives mined from the descriptors at each step (see `ViewPairSampleOptions`). */
+  hardNegatives: number;
+  /** 3D mode: pixels within this distance (per axis) of the true match are never mined. */
+  hardRadius: number;
   /** 2D mode: photometric jitter of each view (all components; saved complete so a run can be redone). */
   photometric: PhotometricOptions;
   seed: number;
@@ -89,6 +93,8 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   cropShift: 64,
   localNegatives: 0,
   localRadius: [3, 16],
+  hardNegatives: 0,
+  hardRadius: 8,
   photometric: DEFAULT_PHOTOMETRIC_OPTIONS,
   seed: 0,
   checkpointEvery: 100,

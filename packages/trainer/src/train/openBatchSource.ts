@@ -49,6 +49,8 @@ export async function openBatchSource(
           cropShift: config.cropShift,
           localNegatives: config.localNegatives,
           localRadius: config.localRadius,
+          hardNegatives: config.hardNegatives,
+          hardRadius: config.hardRadius,
         },
         shuffle: {},
         skip: startStep,

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/initBackend.ts';
 import type { UNetConfig } from '../constants.ts';
+import { mineHardNegatives } from '../losses/mineHardNegatives.ts';
 import { sampleStacked } from '../losses/oxelLoss.ts';
 import { UNet } from '../model/UNet.ts';
 import { assignFlatParameters, flattenTensors } from './flatParameters.ts';
@@ -25,7 +26,11 @@ function step(m: ReplicaStep, model: UNet): Float32Array {
     const x = tf.tensor4d(m.views, [2 * pairs, h, w, 3]);
     const o = model.forward(x, { training: true, seed: m.seed });
     const idx1 = tf.tensor2d(m.idx1, [pairs, n], 'int32');
-    const idx2 = tf.tensor2d(m.idx2, [pairs, n], 'int32');
+    const idx2 = tf.tensor2d(
+      m.hard ? mineHardNegatives(o, m.idx1, m.idx2, m.hard) : m.idx2,
+      [pairs, n],
+      'int32',
+    );
     const { p1, p2 } = sampleStacked(o, idx1, idx2);
     const p = tf.concat([p1, p2], 0);
     post({ kind: 'samples', samples: p.dataSync() as Float32Array });

@@ -222,6 +222,16 @@ function validateTrainConfig(c: TrainConfig): void {
   const [rMin, rMax] = c.localRadius;
   if (!(rMin >= 0 && rMax >= rMin))
     bad(`--local-radius must be MIN,MAX with 0 <= MIN <= MAX (got ${rMin},${rMax})`);
+  if (!(c.hardNegatives >= 0 && c.localNegatives + c.hardNegatives <= 1))
+    bad(
+      `--hard-negatives must be >= 0, with --local-negatives + --hard-negatives <= 1 (got ${c.hardNegatives} and ${c.localNegatives})`,
+    );
+  const viewPairs = c.source.kind === 'shards' || c.source.kind === 'live';
+  if (c.hardNegatives > 0 && (c.objective !== 'oxel' || !viewPairs))
+    bad(
+      `--hard-negatives needs the oxel objective on view pairs (--data or --live; got ${c.objective} on ${c.source.kind})`,
+    );
+  if (!(c.hardRadius >= 0)) bad(`--hard-radius must be a number of pixels >= 0 (got ${c.hardRadius})`);
   if (c.cropShift !== null && !(c.cropShift >= 0))
     bad(`--crop-shift must be a number of pixels >= 0 or none (got ${c.cropShift})`);
   validatePhotometricOptions(c.photometric, 'train --jitter');
@@ -260,7 +270,7 @@ const JITTER_BEFORE_CONFIG: PhotometricOptions = {
 
 /**
  * A run's config.json, with the defaults that runs from before `--objective`, `--local-negatives`,
- * `--jitter` and `--crop-shift` existed were trained with; null when `runDir` holds none.
+ * `--jitter`, `--crop-shift` and `--hard-negatives` existed were trained with; null when `runDir` holds none.
  */
 export function savedConfig(runDir: string): TrainConfig | null {
   const path = join(runDir, 'config.json');
@@ -273,6 +283,8 @@ export function savedConfig(runDir: string): TrainConfig | null {
     localRadius: DEFAULT_TRAIN_CONFIG.localRadius,
     photometric: JITTER_BEFORE_CONFIG,
     cropShift: null,
+    hardNegatives: 0,
+    hardRadius: DEFAULT_TRAIN_CONFIG.hardRadius,
     ...JSON.parse(readFileSync(path, 'utf8')),
   } as TrainConfig;
 }

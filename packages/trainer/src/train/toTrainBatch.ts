@@ -16,5 +16,6 @@ export function toTrainBatch(b: LossBatch): TrainBatch {
     batch.mask1 = tf.tensor3d(Float32Array.from(b.mask1), [n, h, w]);
     batch.mask2 = tf.tensor3d(Float32Array.from(b.mask2), [n, h, w]);
   }
+  if (b.hard) batch.hard = b.hard;
   return batch;
 }

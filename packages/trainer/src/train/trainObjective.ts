@@ -46,7 +46,8 @@ function onTensors(batch: LossBatch, step: (tensors: TrainBatch) => TrainStepRes
   try {
     return step(tensors);
   } finally {
-    tf.dispose(Object.values(tensors));
+    const { hard: _, ...owned } = tensors;
+    tf.dispose(Object.values(owned));
   }
 }
 

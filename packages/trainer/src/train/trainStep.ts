@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_CLIP_NORM, DEFAULT_OXEL_LOSS_OPTIONS, type OxelLossOptions } from '../constants.ts';
 import { assert } from '../errors.ts';
 import type { UNet } from '../model/UNet.ts';
+import { type HardNegatives, mineHardNegatives } from '../losses/mineHardNegatives.ts';
 import { oxelLossStacked } from '../losses/oxelLoss.ts';
 import type { AdamW } from './AdamW.ts';
 import { clipByGlobalNorm } from './clipByGlobalNorm.ts';
@@ -25,6 +26,8 @@ export interface TrainBatch {
   mask1?: tf.Tensor3D;
   /** float32 [B, H, W] validity of view 2. */
   mask2?: tf.Tensor3D;
+  /** Samples whose partner is mined from this step's descriptors (`mineHardNegatives`); needs no masks. */
+  hard?: HardNegatives;
 }
 
 /** Options of `trainStep`. */
@@ -78,7 +81,20 @@ export function lossAndGradients(
   );
   return gradientsOf(model.parameters, () => {
     const out = model.forward(tf.concat([view1, view2], 0), { training: true, seed });
-    return oxelLossStacked(out, batch, lossOptions);
+    if (!batch.hard) return oxelLossStacked(out, batch, lossOptions);
+    assert(
+      !batch.mask2,
+      'BAD_ARGUMENT',
+      () => 'lossAndGradients: hard negatives need a batch without view masks',
+    );
+    const [b, n] = batch.idx2.shape;
+    const mined = mineHardNegatives(
+      out,
+      batch.idx1.dataSync() as Int32Array,
+      batch.idx2.dataSync() as Int32Array,
+      batch.hard,
+    );
+    return oxelLossStacked(out, { ...batch, idx2: tf.tensor2d(mined, [b, n], 'int32') }, lossOptions);
   });
 }
 
