@@ -273,11 +273,16 @@ const bar = new SingleBar({
   notTTYSchedule: 30_000,
   etaBuffer: 20,
 });
-let stopRequested = false;
+/** When the first Ctrl-C came (0: none). */
+let stopRequestedAt = 0;
 process.on('SIGINT', () => {
-  if (stopRequested) process.exit(130);
-  stopRequested = true;
-  console.error('\ntrain: stopping after this step (checkpoint); Ctrl-C again to quit at once');
+  // One Ctrl-C can arrive twice: from the terminal, to the whole process group, and relayed by the
+  // wrappers (tsx, pnpm). A second one within a second is the same keypress, not "quit at once".
+  const now = Date.now();
+  if (!stopRequestedAt) {
+    stopRequestedAt = now;
+    console.error('\ntrain: stopping after this step (checkpoint); Ctrl-C again to quit at once');
+  } else if (now - stopRequestedAt > 1000) process.exit(130);
 });
 
 const runDir = resolve(o.out);
@@ -297,7 +302,7 @@ try {
       onStep: (m) => {
         if (!o.quiet) bar.update(m.step, { loss: m.loss.toFixed(4), rate: m.stepsPerSecond.toFixed(2) });
       },
-      shouldStop: () => stopRequested,
+      shouldStop: () => stopRequestedAt > 0,
     },
   );
   if (!o.quiet) bar.stop();

@@ -1,7 +1,7 @@
 // Training end to end on a real generated dataset: the loss falls, stop + resume equals an
 // uninterrupted run, memory stays flat, checkpoints load in PyTorch's format, the CLI fails clearly.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -199,7 +199,16 @@ describe('train CLI', () => {
     expect(hard.stderr).toMatch(
       /--hard-negatives must be >= 0, with --local-negatives \+ --hard-negatives <= 1 \(got 0.6 and 0.5\)/,
     );
-    const hard2d = await train(['--mode', '2d', '--dataset', 'colored-mnist', '--out', join(tmp, 'r-hard2d'), '--hard-negatives', '0.5']);
+    const hard2d = await train([
+      '--mode',
+      '2d',
+      '--dataset',
+      'colored-mnist',
+      '--out',
+      join(tmp, 'r-hard2d'),
+      '--hard-negatives',
+      '0.5',
+    ]);
     expect(hard2d.stderr).toMatch(
       /--hard-negatives needs the oxel objective on view pairs .*got oxel on colored-mnist/,
     );
@@ -260,6 +269,46 @@ describe('train CLI', () => {
     const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     // Without crops there is no window to shift.
     expect([saved.crop, saved.cropShift]).toEqual([null, null]);
+  }, 120_000);
+
+  it('stops with a checkpoint on one Ctrl-C to its process group', async () => {
+    const out = join(tmp, 'r-ctrl-c');
+    const args = ['--data', data, '--model', '2d', '--crop', '32x32', '--batch', '2', '--samples', '64'];
+    // Its own process group, as a terminal's foreground job: a signal to the group reaches every process.
+    // As `pnpm train` runs it (package.json): node with tsx's loader, no tsx CLI in between, whose
+    // signal relay kills a child that is busy for 60 ms.
+    const entry = ['--import', 'tsx', 'packages/trainer/bin/train.ts'];
+    const child = spawn(process.execPath, [...entry, ...args, '--out', out], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.on('data', (d) => {
+        output += d;
+      });
+    }
+    // 'close': after the exit and the last of stderr.
+    const exited = new Promise<number | null>((r) => child.once('close', r));
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (
+          existsSync(join(out, 'metrics.jsonl')) &&
+          readFileSync(join(out, 'metrics.jsonl'), 'utf8').includes('\n')
+        ) {
+          clearInterval(timer);
+          process.kill(-child.pid!, 'SIGINT');
+          resolve();
+        }
+      }, 100);
+    });
+    // 130: interrupted, as a shell reports Ctrl-C; the checkpoint is what matters.
+    expect(await exited).toBe(130);
+    expect(output).toMatch(/stopping after this step \(checkpoint\)/);
+    const stopped = Number(/stopped at step (\d+)\//.exec(output)?.[1]);
+    expect(stopped).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(readFileSync(join(out, 'checkpoints', 'latest.json'), 'utf8')).step).toBe(stopped);
   }, 120_000);
 });
 
