@@ -276,8 +276,8 @@ const bar = new SingleBar({
 /** When the first Ctrl-C came (0: none). */
 let stopRequestedAt = 0;
 process.on('SIGINT', () => {
-  // One Ctrl-C can arrive twice: from the terminal, to the whole process group, and relayed by the
-  // wrappers (tsx, pnpm). A second one within a second is the same keypress, not "quit at once".
+  // One Ctrl-C can arrive twice: from the terminal, to the whole process group, and relayed by a
+  // wrapper (the tsx CLI, when run through it). A second one within a second is the same keypress.
   const now = Date.now();
   if (!stopRequestedAt) {
     stopRequestedAt = now;

@@ -6,7 +6,7 @@ import type { ViewPairExample } from './sampleViewPair.ts';
  * Stacks examples of one size and sample count into a LossBatch; `hardRadius` goes with the examples'
  * mined samples, if any.
  */
-export function batchExamples(examples: ViewPairExample[], hardRadius = 0): LossBatch {
+export function batchExamples(examples: ViewPairExample[], hardRadius: number): LossBatch {
   assert(examples.length > 0, 'BAD_ARGUMENT', () => 'batchExamples: no examples');
   const { width, height } = examples[0];
   const n = examples[0].idx1.length;

@@ -9,6 +9,7 @@ import { DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, sampleViewPair } from './sampleViewPa
 import { shuffledSamples } from './shuffledSamples.ts';
 
 const spec = (workerData as { data: BatchSourceSpec }).data;
+const sampling = { ...DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, ...spec.sampling };
 let credits = 0;
 let wake: (() => void) | null = null;
 let stopping = false;
@@ -47,12 +48,9 @@ async function main(): Promise<void> {
           parentPort!.postMessage({ kind: 'end' });
           return;
         }
-        examples.push(sampleViewPair(next.value, rng, spec.sampling));
+        examples.push(sampleViewPair(next.value, rng, sampling));
       }
-      const batch = batchExamples(
-        examples,
-        spec.sampling.hardRadius ?? DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS.hardRadius,
-      );
+      const batch = batchExamples(examples, sampling.hardRadius);
       produced++;
       // Batches skipped on resume are drawn (same random stream) but not sent.
       if (produced <= spec.skip) {

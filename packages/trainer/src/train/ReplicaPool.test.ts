@@ -5,7 +5,7 @@ import { initBackend } from '../backend/initBackend.ts';
 import type { LossBatch } from '../data3d/LossBatch.ts';
 import { UNet } from '../model/UNet.ts';
 import { ReplicaPool, splitPairs } from './ReplicaPool.ts';
-import { toTrainBatch } from './toTrainBatch.ts';
+import { disposeTrainBatch, toTrainBatch } from './toTrainBatch.ts';
 import { lossAndGradients } from './trainStep.ts';
 import { TINY_UNET_CONFIG as TINY } from './tinyUNetConfig.ts';
 
@@ -104,15 +104,14 @@ describe('ReplicaPool', () => {
     const before = [...pool.liveTensors];
     const loss = single.loss.dataSync()[0];
     expect(split.loss.dataSync()[0]).toBeCloseTo(loss, 6);
-    // Mined partners are the most similar pixels: negatives that cost more than the true matches did.
+    // Mined partners are the most similar pixels: negatives that cost more than the random placeholders did.
     expect(single.within.dataSync()[0]).toBeGreaterThan(unmined.within.dataSync()[0] + 1e-3);
     await pool.lossAndGradients(model, batch, options).then((g) => {
       tf.dispose([g.loss, g.within, g.between, ...g.grads.values()]);
     });
     expect(pool.liveTensors).toEqual(before);
     for (const g of [single, unmined, split]) tf.dispose([g.loss, g.within, g.between, ...g.grads.values()]);
-    const { hard: ___, ...owned } = tensors;
-    tf.dispose(Object.values(owned));
+    disposeTrainBatch(tensors);
     model.dispose();
   }, 60_000);
 

@@ -19,3 +19,9 @@ export function toTrainBatch(b: LossBatch): TrainBatch {
   if (b.hard) batch.hard = b.hard;
   return batch;
 }
+
+/** Disposes the tensors of a batch from `toTrainBatch` (its `hard` arrays are plain data). */
+export function disposeTrainBatch(batch: TrainBatch): void {
+  const { hard: _, ...tensors } = batch;
+  tf.dispose(Object.values(tensors));
+}

@@ -9,7 +9,7 @@ import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 import type { TrainConfig } from './TrainConfig.ts';
 import type { LossBatch } from '../data3d/LossBatch.ts';
 import type { ReplicaPool } from './ReplicaPool.ts';
-import { toTrainBatch } from './toTrainBatch.ts';
+import { disposeTrainBatch, toTrainBatch } from './toTrainBatch.ts';
 import { applyGradientStep, type TrainBatch, type TrainStepResult, trainStep } from './trainStep.ts';
 import { createVaderState, disposeVaderState, vaderStep } from './vaderStep.ts';
 
@@ -46,8 +46,7 @@ function onTensors(batch: LossBatch, step: (tensors: TrainBatch) => TrainStepRes
   try {
     return step(tensors);
   } finally {
-    const { hard: _, ...owned } = tensors;
-    tf.dispose(Object.values(owned));
+    disposeTrainBatch(tensors);
   }
 }
 
