@@ -16,6 +16,7 @@ import {
   TRAIN_OBJECTIVES,
   type TrainConfig,
   type TrainSource,
+  UNET_NORMALIZATIONS,
 } from '@oxels/trainer';
 
 /** 2d: key=value pairs over the default jitter, or none. */
@@ -142,6 +143,12 @@ const program = new Command('train')
   )
   .addOption(new Option('--model <cfg>', "backbone: the paper's 2D or 3D U-Net").choices(['2d', '3d']))
   .option('--channels <n>', 'descriptor channels', intFlag('--channels', 1), d.outChannels)
+  .addOption(
+    new Option(
+      '--normalization <over>',
+      `what the U-Net's norm layers normalise over: the whole image (the paper's) or each pixel's channels (default ${d.normalization})`,
+    ).choices([...UNET_NORMALIZATIONS]),
+  )
   .option('--weight-decay <x>', 'AdamW weight decay', numberFlag('--weight-decay'), d.weightDecay)
   .option(
     '--clip-norm <x>',
@@ -229,6 +236,7 @@ const config: TrainConfig = {
   source: source(),
   model: o.model ?? (is2d ? '2d' : '3d'),
   outChannels: o.channels,
+  normalization: o.normalization ?? saved?.normalization ?? d.normalization,
   objective: o.objective,
   vader: {
     matches: o.matches,

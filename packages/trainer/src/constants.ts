@@ -18,9 +18,18 @@ export interface UNetConfig {
   dropout: number[];
   /** Self-attention (one head over all pixels) in the bottleneck. */
   attention: boolean;
-  /** Epsilon added to the variance in every group norm. */
+  /**
+   * What each norm layer normalises over: `image`, one group (all pixels and channels of the image:
+   * the paper's), or `pixel`, each pixel's own channels (a descriptor then depends on its receptive
+   * field only, not on the rest of the view).
+   */
+  normalization: UNetNormalization;
+  /** Epsilon added to the variance in every norm layer. */
   normEpsilon: number;
 }
+
+export const UNET_NORMALIZATIONS = ['image', 'pixel'] as const;
+export type UNetNormalization = (typeof UNET_NORMALIZATIONS)[number];
 
 /**
  * The paper's 2D configuration (Pogorelyuk et al. 2025, App. B.3): Colored MNIST at 32x32 RGB.
@@ -33,6 +42,7 @@ export const UNET_2D_CONFIG: Readonly<UNetConfig> = Object.freeze({
   blocks: [1, 2, 2],
   dropout: [0, 0.1, 0.1],
   attention: false,
+  normalization: 'image',
   normEpsilon: 1e-5,
 });
 
@@ -44,6 +54,7 @@ export const UNET_3D_CONFIG: Readonly<UNetConfig> = Object.freeze({
   blocks: [1, 1, 1, 2, 4],
   dropout: [0, 0, 0, 0.1, 0.1],
   attention: false,
+  normalization: 'image',
   normEpsilon: 1e-5,
 });
 

@@ -12,6 +12,7 @@ export type {
   OneCycleOptions,
   OxelLossOptions,
   UNetConfig,
+  UNetNormalization,
 } from './constants.ts';
 export {
   BACKEND_NAMES,
@@ -22,6 +23,7 @@ export {
   LOSS_NORMS,
   UNET_2D_CONFIG,
   UNET_3D_CONFIG,
+  UNET_NORMALIZATIONS,
 } from './constants.ts';
 
 // backend: tfjs backend selection (tensorflow / webgpu / wasm / cpu)

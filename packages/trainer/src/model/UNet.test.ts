@@ -13,6 +13,7 @@ const TINY: UNetConfig = {
   blocks: [1, 1],
   dropout: [0, 0.5],
   attention: false,
+  normalization: 'image',
   normEpsilon: 1e-5,
 };
 

@@ -4,7 +4,7 @@ import type { UNetConfig } from '../constants.ts';
 import { assert } from '../errors.ts';
 import { initialValues } from './initializers.ts';
 import { conv2dBias } from './ops/conv2dBias.ts';
-import { groupNorm, groupNormSilu, groupNormSiluParts } from './ops/groupNormSilu.ts';
+import { groupNorm, normSilu, normSiluParts } from './ops/normSilu.ts';
 import { upsample2x } from './ops/upsample2x.ts';
 import { type ParameterSpec, unetParameters } from './unetParameters.ts';
 
@@ -84,7 +84,7 @@ export class UNet {
     return tf.tidy(() => {
       const drop = (t: tf.Tensor4D, rate: number, name: string): tf.Tensor4D =>
         training && rate > 0 ? (tf.dropout(t, rate, undefined, `${seed}:${name}`) as tf.Tensor4D) : t;
-      /** Residual block over the channel concat of `inputs` (never built: see groupNormSiluParts). */
+      /** Residual block over the channel concat of `inputs` (never built: see normSiluParts). */
       const block = (name: string, inputs: tf.Tensor4D[], rate: number): tf.Tensor4D => {
         let h = this.convParts(`${name}.conv1`, this.normSiluParts(`${name}.norm1`, inputs));
         h = drop(this.normSilu(`${name}.norm2`, h), rate, name);
@@ -178,20 +178,16 @@ export class UNet {
   }
 
   private normSilu(name: string, x: tf.Tensor4D): tf.Tensor4D {
-    return groupNormSilu(
-      x,
-      this.param(`${name}.weight`),
-      this.param(`${name}.bias`),
-      this.config.normEpsilon,
-    );
+    const { normEpsilon, normalization } = this.config;
+    return normSilu(x, this.param(`${name}.weight`), this.param(`${name}.bias`), normEpsilon, normalization);
   }
-  /** Group norm + SiLU over the channel concat of `xs`, one output per part. */
+  /** Norm + SiLU over the channel concat of `xs`, one output per part. */
   private normSiluParts(name: string, xs: tf.Tensor4D[]): tf.Tensor4D[] {
     if (xs.length === 1) return [this.normSilu(name, xs[0])];
     const sizes = xs.map((x) => x.shape[3]);
     const gammas = tf.split(this.param<tf.Rank.R1>(`${name}.weight`), sizes) as tf.Tensor1D[];
     const betas = tf.split(this.param<tf.Rank.R1>(`${name}.bias`), sizes) as tf.Tensor1D[];
-    return groupNormSiluParts(xs, gammas, betas, this.config.normEpsilon);
+    return normSiluParts(xs, gammas, betas, this.config.normEpsilon, this.config.normalization);
   }
 
   /** A convolution of the channel concat of `xs`, as the sum of one convolution per part. */

@@ -5,6 +5,7 @@ import {
   DEFAULT_CLIP_NORM,
   DEFAULT_OXEL_LOSS_OPTIONS,
   type LossNorm,
+  type UNetNormalization,
 } from '../constants.ts';
 import { DEFAULT_PHOTOMETRIC_OPTIONS, type PhotometricOptions } from '../warp2d/photometricJitter.ts';
 import { type CloveOptions, DEFAULT_CLOVE_OPTIONS } from './cloveStep.ts';
@@ -29,6 +30,8 @@ export interface TrainConfig {
   model: '2d' | '3d';
   /** Descriptor channels C. */
   outChannels: number;
+  /** What the U-Net's norm layers normalise over (`UNetConfig.normalization`). */
+  normalization: UNetNormalization;
   /**
    * What the U-Net is trained for: the paper's stable single-pixel contrastive loss (`oxel`, default),
    * VADeR's pixel InfoNCE with a momentum encoder (`vader`), or CLoVE's contextualised embeddings
@@ -77,6 +80,7 @@ export interface TrainConfig {
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   model: '3d',
   outChannels: 32,
+  normalization: 'image',
   objective: 'oxel',
   vader: DEFAULT_VADER_OPTIONS,
   clove: DEFAULT_CLOVE_OPTIONS,

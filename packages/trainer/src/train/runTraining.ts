@@ -55,8 +55,11 @@ export interface TrainSummary {
 }
 
 /** The U-Net configuration of a run. */
-export function modelConfig(config: Pick<TrainConfig, 'model' | 'outChannels'>): UNetConfig {
-  return { ...(config.model === '2d' ? UNET_2D_CONFIG : UNET_3D_CONFIG), outChannels: config.outChannels };
+export function modelConfig(
+  config: Pick<TrainConfig, 'model' | 'outChannels' | 'normalization'>,
+): UNetConfig {
+  const { outChannels, normalization } = config;
+  return { ...(config.model === '2d' ? UNET_2D_CONFIG : UNET_3D_CONFIG), outChannels, normalization };
 }
 
 /**
@@ -270,7 +273,7 @@ const JITTER_BEFORE_CONFIG: PhotometricOptions = {
 
 /**
  * A run's config.json, with the defaults that runs from before `--objective`, `--local-negatives`,
- * `--jitter`, `--crop-shift` and `--hard-negatives` existed were trained with; null when `runDir` holds none.
+ * `--jitter`, `--crop-shift`, `--hard-negatives` and `--normalization` existed were trained with; null when `runDir` holds none.
  */
 export function savedConfig(runDir: string): TrainConfig | null {
   const path = join(runDir, 'config.json');
@@ -285,6 +288,7 @@ export function savedConfig(runDir: string): TrainConfig | null {
     cropShift: null,
     hardNegatives: 0,
     hardRadius: DEFAULT_TRAIN_CONFIG.hardRadius,
+    normalization: 'image',
     ...JSON.parse(readFileSync(path, 'utf8')),
   } as TrainConfig;
 }

@@ -8,5 +8,6 @@ export const TINY_UNET_CONFIG: Readonly<UNetConfig> = Object.freeze({
   blocks: [1, 1],
   dropout: [0, 0],
   attention: false,
+  normalization: 'image',
   normEpsilon: 1e-5,
 });

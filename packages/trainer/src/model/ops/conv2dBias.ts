@@ -40,7 +40,7 @@ function makeConv2d(inputGrad: boolean, withBias: boolean) {
     save([xx, w]);
     return {
       value,
-      // tidy: see groupNormSilu.
+      // tidy: see normSilu.
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
         tf.tidy(() => {
           const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];

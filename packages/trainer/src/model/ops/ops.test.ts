@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend/initBackend.ts';
 import { conv2dBias } from './conv2dBias.ts';
-import { groupNorm, groupNormSilu, groupNormSiluParts } from './groupNormSilu.ts';
+import { groupNorm, normSilu, normSiluParts } from './normSilu.ts';
 import { sumRows } from './sumRows.ts';
 import { upsample2x } from './upsample2x.ts';
 
@@ -39,8 +39,13 @@ function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]
 const references = {
   conv: (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) =>
     tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), b),
-  gnSilu: (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+  image: (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
     const y = groupNorm(x as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5);
+    return tf.mul(y, tf.sigmoid(y));
+  },
+  pixel: (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+    const { mean, variance } = tf.moments(x, 3, true);
+    const y = tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
     return tf.mul(y, tf.sigmoid(y));
   },
 };
@@ -83,39 +88,62 @@ describe.each(['cpu', 'wasm'] as const)('custom-gradient ops on %s', (backend) =
     await initBackend('cpu');
   });
 
-  it('groupNormSilu matches one-group norm + SiLU and its gradients (seed 11)', async () => {
-    const inputs = [tf.add(tf.mul(randn([3, 4, 5, 6], 11), 2), 0.7), randn([6], 12), randn([6], 13)];
-    const expected = valueAndGrads(references.gnSilu, inputs, 14);
-    await initBackend(backend, { threads: 1 });
-    const actual = valueAndGrads(
-      (x, g, b) => groupNormSilu(x as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5),
-      inputs,
-      14,
-    );
-    await initBackend('cpu');
-    for (let i = 0; i < expected.length; i++) expect(maxAbsDiff(actual[i], expected[i])).toBeLessThan(2e-4);
-  });
+  for (const over of ['image', 'pixel'] as const) {
+    it(`normSilu over each ${over} matches the plain norm + SiLU and its gradients (seed 11)`, async () => {
+      const inputs = [tf.add(tf.mul(randn([3, 4, 5, 6], 11), 2), 0.7), randn([6], 12), randn([6], 13)];
+      const expected = valueAndGrads(references[over], inputs, 14);
+      await initBackend(backend, { threads: 1 });
+      const actual = valueAndGrads(
+        (x, g, b) => normSilu(x as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5, over),
+        inputs,
+        14,
+      );
+      await initBackend('cpu');
+      for (let i = 0; i < expected.length; i++) expect(maxAbsDiff(actual[i], expected[i])).toBeLessThan(2e-4);
+    });
 
-  it('groupNormSiluParts equals groupNormSilu of the channel concat, values and gradients (seed 15)', async () => {
-    const inputs = [
-      randn([2, 3, 4, 3], 15),
-      tf.add(randn([2, 3, 4, 2], 16), 1),
-      randn([5], 17),
-      randn([5], 18),
-    ];
-    const concat = (a: tf.Tensor, b: tf.Tensor, g: tf.Tensor, be: tf.Tensor) =>
-      references.gnSilu(tf.concat([a, b], 3), g, be);
-    const expected = valueAndGrads(concat, inputs, 19);
+    it(`normSiluParts over each ${over} equals normSilu of the channel concat, values and gradients (seed 15)`, async () => {
+      const inputs = [
+        randn([2, 3, 4, 3], 15),
+        tf.add(randn([2, 3, 4, 2], 16), 1),
+        randn([5], 17),
+        randn([5], 18),
+      ];
+      const concat = (a: tf.Tensor, b: tf.Tensor, g: tf.Tensor, be: tf.Tensor) =>
+        references[over](tf.concat([a, b], 3), g, be);
+      const expected = valueAndGrads(concat, inputs, 19);
+      await initBackend(backend, { threads: 1 });
+      const parts = (a: tf.Tensor, b: tf.Tensor, g: tf.Tensor, be: tf.Tensor) => {
+        const [ga, gb] = tf.split(g, [3, 2]) as tf.Tensor1D[];
+        const [ba, bb] = tf.split(be, [3, 2]) as tf.Tensor1D[];
+        const out = normSiluParts([a, b] as tf.Tensor4D[], [ga, gb], [ba, bb], 1e-5, over);
+        return tf.concat(out, 3);
+      };
+      const actual = valueAndGrads(parts, inputs, 19);
+      await initBackend('cpu');
+      for (let i = 0; i < expected.length; i++) expect(maxAbsDiff(actual[i], expected[i])).toBeLessThan(2e-4);
+    });
+  }
+
+  it('pixel normalisation keeps a pixel independent of the rest of the image; image normalisation does not', async () => {
     await initBackend(backend, { threads: 1 });
-    const parts = (a: tf.Tensor, b: tf.Tensor, g: tf.Tensor, be: tf.Tensor) => {
-      const [ga, gb] = tf.split(g, [3, 2]) as tf.Tensor1D[];
-      const [ba, bb] = tf.split(be, [3, 2]) as tf.Tensor1D[];
-      const out = groupNormSiluParts([a, b] as tf.Tensor4D[], [ga, gb], [ba, bb], 1e-5);
-      return tf.concat(out, 3);
-    };
-    const actual = valueAndGrads(parts, inputs, 19);
+    const [g, b] = [randn([4], 23), randn([4], 24)];
+    const x = randn([1, 3, 3, 4], 22);
+    // The same image with every pixel but the centre changed.
+    const keepCentre = tf.tensor4d(
+      Array.from({ length: 36 }, (_, i) => (i >= 16 && i < 20 ? 0 : 1)),
+      [1, 3, 3, 4],
+    );
+    const y = tf.add(x, tf.mul(keepCentre, 5));
+    const centre = (t: tf.Tensor, over: 'image' | 'pixel') =>
+      tf.slice(
+        normSilu(t as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5, over),
+        [0, 1, 1, 0],
+        [1, 1, 1, 4],
+      );
+    expect(maxAbsDiff(centre(x, 'pixel'), centre(y, 'pixel'))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(centre(x, 'image'), centre(y, 'image'))).toBeGreaterThan(0.05);
     await initBackend('cpu');
-    for (let i = 0; i < expected.length; i++) expect(maxAbsDiff(actual[i], expected[i])).toBeLessThan(2e-4);
   });
 
   it('upsample2x repeats pixels 2x2 and its gradient sums each 2x2 block of every image', async () => {

@@ -1,46 +1,77 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { UNetNormalization } from '../../constants.ts';
 import { sumRows } from './sumRows.ts';
 
-// One-group normalisation + SiLU, written for the wasm backend's fast paths. Measured on
-// [16, 128, 128, 16]: reductions as average pools (XNNPACK, 0.6 ms; Mean over H*W*C: 7.5 ms),
-// per-channel scale and shift as a 1x1 depthwise convolution (1.7 ms; Mul and Add broadcasting
-// over C: 14 ms), per-image terms as [B, 1] broadcasts on [B, N] views. Gradients are written out
-// by hand; every gradient function runs in tf.tidy, because tfjs runs custom gradient functions
+// Normalisation + SiLU, written for the wasm backend's fast paths. Two layouts share one code path:
+// `image` (one group: mean and variance over H, W and all channels of each image, the paper's) and
+// `pixel` (over the channels of each pixel, the layer norm of ConvNeXt: a descriptor then depends only
+// on its receptive field, not on the rest of the view). Both see the batch as rows, [B, H*W*C] or
+// [B*H*W, C], with per-row statistics as [R, 1] broadcasts. Measured on [16, 128, 128, 16]: image
+// sums as average pools (XNNPACK, 0.6 ms; Mean over H*W*C: 7.5 ms), per-channel scale and shift as a
+// 1x1 depthwise convolution (1.7 ms; Mul and Add broadcasting over C: 14 ms). Gradients are written
+// out by hand; every gradient function runs in tf.tidy, because tfjs runs custom gradient functions
 // outside any scope of their own, so without it every temporary would live until the whole
 // backward pass ends (gigabytes for the 3D configuration).
 
 /**
  * silu(gamma * (x - mean) / sqrt(var + eps) + beta) over the channel concat of `parts`, without
- * building the concat: mean and variance over H, W and all channels of each image, one output per
- * part. The decoder's skip connections use two parts (running tensor, encoder skip): concatenating
- * and later splitting along channels cost the wasm backend 50-150 ms per full-resolution 3D tensor,
- * more than the convolution that follows.
+ * building the concat: mean and variance over what `over` says (each image, or each pixel, across
+ * the channels of all parts), one output per part. The decoder's skip connections use two parts
+ * (running tensor, encoder skip): concatenating and later splitting along channels cost the wasm
+ * backend 50-150 ms per full-resolution 3D tensor, more than the convolution that follows.
  *
  * @param parts each [B, H, W, C_i], same B, H, W
  * @param gammas per-channel scale of each part, [C_i]
  * @param betas per-channel shift of each part, [C_i]
  * @param epsilon added to the variance
+ * @param over `image` (one group) or `pixel`
  * @returns one [B, H, W, C_i] tensor per part
  */
-export function groupNormSiluParts(
+export function normSiluParts(
   parts: tf.Tensor4D[],
   gammas: tf.Tensor1D[],
   betas: tf.Tensor1D[],
   epsilon: number,
+  over: UNetNormalization,
 ): tf.Tensor4D[] {
-  const stats = groupStats(parts, epsilon);
-  return parts.map((x, i) => normalizeSilu(x, stats, gammas[i], betas[i]));
+  const layout = LAYOUTS[over];
+  const stats = normStats(parts, epsilon, layout);
+  return parts.map((x, i) => normalizeSilu(x, stats, gammas[i], betas[i], layout));
 }
 
-/** `groupNormSiluParts` of a single tensor [B, H, W, C]. */
-export function groupNormSilu(
+/** `normSiluParts` of a single tensor [B, H, W, C]. */
+export function normSilu(
   x: tf.Tensor4D,
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
   epsilon: number,
+  over: UNetNormalization,
 ): tf.Tensor4D {
-  return normalizeSilu(x, groupStats([x], epsilon), gamma, beta);
+  return normSiluParts([x], [gamma], [beta], epsilon, over)[0];
 }
+
+/** How one normalisation sees a batch: as rows, each normalised on its own. */
+interface RowLayout {
+  /** [R, N] view of [B, H, W, C]. */
+  rows(t: tf.Tensor4D): tf.Tensor2D;
+  /** N: the length of a row. */
+  rowLength(shape: number[]): number;
+  /** Sum of each row, [R, 1]. */
+  rowSum(t: tf.Tensor4D): tf.Tensor2D;
+}
+
+const LAYOUTS: Record<UNetNormalization, RowLayout> = {
+  image: {
+    rows: (t) => tf.reshape(t, [t.shape[0], -1]),
+    rowLength: ([, h, w, c]) => h * w * c,
+    rowSum: imageSum,
+  },
+  pixel: {
+    rows: (t) => tf.reshape(t, [-1, t.shape[3]]),
+    rowLength: ([, , , c]) => c,
+    rowSum: (t) => tf.sum(tf.reshape(t, [-1, t.shape[3]]), 1, true),
+  },
+};
 
 /** Per-image sum over H, W and C, [B, 1] (average pools, then a sum over the few channels). */
 function imageSum(t: tf.Tensor4D): tf.Tensor2D {
@@ -49,47 +80,47 @@ function imageSum(t: tf.Tensor4D): tf.Tensor2D {
   return tf.mul(tf.sum(means, 1, true), h * w);
 }
 
-/** [B, N] view of an image batch, for per-image [B, 1] broadcasts. */
-function rows(t: tf.Tensor): tf.Tensor2D {
-  return tf.reshape(t, [t.shape[0], -1]);
-}
-
 /**
- * Per-image mean and reciprocal standard deviation over H, W and every channel of all parts:
- * [B, 2] = (mean, 1 / sqrt(var + eps)).
+ * Per-row mean and reciprocal standard deviation over the rows of all parts: [R, 2] = (mean,
+ * 1 / sqrt(var + eps)).
  */
-function groupStats(parts: tf.Tensor4D[], epsilon: number): tf.Tensor2D {
+function normStats(parts: tf.Tensor4D[], epsilon: number, layout: RowLayout): tf.Tensor2D {
+  const { rows, rowSum } = layout;
   const k = parts.length;
-  const count = parts.reduce((n, p) => n + p.size, 0) / parts[0].shape[0];
+  const count = parts.reduce((n, p) => n + layout.rowLength(p.shape), 0);
   return tf.customGrad((...args) => {
     const xs = args.slice(0, k) as tf.Tensor4D[];
-    const mean = tf.div(tf.addN(xs.map(imageSum)), count);
+    const mean = tf.div(tf.addN(xs.map(rowSum)), count);
     const centred = xs.map((x) => tf.reshape(tf.sub(rows(x), mean), x.shape) as tf.Tensor4D);
-    const variance = tf.div(tf.addN(centred.map((c) => imageSum(tf.square(c)))), count);
+    const variance = tf.div(tf.addN(centred.map((c) => rowSum(tf.square(c)))), count);
     const rstd = tf.rsqrt(tf.add(variance, epsilon));
     (args[k] as tf.GradSaveFunc)([...xs, mean, rstd]);
     return {
-      value: tf.concat([mean, rstd], 1),
+      value: tf.concat([mean, rstd], 0),
       // d mean / dx = 1 / N; d rstd / dx = -rstd^3 (x - mean) / N (the mean's own term cancels).
       gradFunc: (dstats: tf.Tensor, saved: tf.Tensor[]) =>
         tf.tidy(() => {
           const [smean, srstd] = saved.slice(k);
-          const [dmean, drstd] = tf.split(dstats, 2, 1);
+          const [dmean, drstd] = tf.split(dstats, 2, 0);
           const slope = tf.div(tf.mul(tf.neg(drstd), tf.pow(srstd, 3)), count);
           const offset = tf.sub(tf.div(dmean, count), tf.mul(slope, smean));
-          return saved.slice(0, k).map((x) => tf.reshape(tf.add(tf.mul(rows(x), slope), offset), x.shape));
+          return (saved.slice(0, k) as tf.Tensor4D[]).map((x) =>
+            tf.reshape(tf.add(tf.mul(rows(x), slope), offset), x.shape),
+          );
         }),
     };
   })(...parts) as tf.Tensor2D;
 }
 
-/** silu(gamma * (x - mean) * rstd + beta) for given per-image stats [B, 2] = (mean, rstd). */
+/** silu(gamma * (x - mean) * rstd + beta) for given per-row stats [R, 2] = (mean, rstd). */
 function normalizeSilu(
   x: tf.Tensor4D,
   stats: tf.Tensor2D,
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
+  layout: RowLayout,
 ): tf.Tensor4D {
+  const { rows, rowSum } = layout;
   const c = x.shape[3];
   const depthwise = (t: tf.Tensor4D, scale: tf.Tensor1D, shift?: tf.Tensor1D): tf.Tensor4D =>
     tf.fused.depthwiseConv2d({
@@ -101,7 +132,7 @@ function normalizeSilu(
     });
   return tf.customGrad((xi, si, gi, bi, save) => {
     const input = xi as tf.Tensor4D;
-    const [mean, rstd] = tf.split(si as tf.Tensor2D, 2, 1);
+    const [mean, rstd] = tf.split(si as tf.Tensor2D, 2, 0);
     const xhat = tf.reshape(tf.mul(tf.sub(rows(input), mean), rstd), input.shape) as tf.Tensor4D;
     const y = depthwise(xhat, gi as tf.Tensor1D, bi as tf.Tensor1D);
     const s = tf.sigmoid(y);
@@ -116,9 +147,9 @@ function normalizeSilu(
           const dxhat = depthwise(dy, sgamma as tf.Tensor1D);
           const dx = tf.reshape(tf.mul(rows(dxhat), srstd), input.shape);
           // xhat = (x - mean) * rstd: d mean = -rstd * sum(dxhat), d rstd = sum(dxhat * xhat) / rstd.
-          const dmean = tf.neg(tf.mul(imageSum(dxhat), srstd));
-          const drstd = tf.div(imageSum(tf.mul(dxhat, sxhat) as tf.Tensor4D), srstd);
-          return [dx, tf.concat([dmean, drstd], 1), sumRows(tf.mul(dy, sxhat)), sumRows(dy)];
+          const dmean = tf.neg(tf.mul(rowSum(dxhat), srstd));
+          const drstd = tf.div(rowSum(tf.mul(dxhat, sxhat) as tf.Tensor4D), srstd);
+          return [dx, tf.concat([dmean, drstd], 0), sumRows(tf.mul(dy, sxhat)), sumRows(dy)];
         }),
     };
   })(x, stats, gamma, beta) as tf.Tensor4D;
