@@ -37,7 +37,7 @@ const d = DEFAULT_TRAIN_CONFIG;
  * The 2d mode's budget, that of README's Colored MNIST table: about 12 min per run on one wasm thread of a
  * 2-core machine (the earlier 3000 steps of 32 pairs would take about 4 h there).
  */
-const DEFAULT_2D = { steps: 600, batchSize: 8, samples: 1024, lr: 2e-3 };
+const DEFAULT_2D = { steps: 600, batchSize: 8, samples: 1024, lr: 2e-3, normalization: 'image' as const };
 const program = new Command('train')
   .description(
     'Train per-pixel descriptors (oxels) on view pairs: from gen-scenes shards, live from the generator, or 2D warps.',
@@ -146,7 +146,7 @@ const program = new Command('train')
   .addOption(
     new Option(
       '--normalization <over>',
-      `what the U-Net's norm layers normalise over: the whole image (the paper's) or each pixel's channels (default ${d.normalization})`,
+      `what the U-Net's norm layers normalise over: the whole image (the paper's) or each pixel's channels (default ${d.normalization}; 2d ${DEFAULT_2D.normalization})`,
     ).choices([...UNET_NORMALIZATIONS]),
   )
   .option('--weight-decay <x>', 'AdamW weight decay', numberFlag('--weight-decay'), d.weightDecay)
@@ -236,7 +236,8 @@ const config: TrainConfig = {
   source: source(),
   model: o.model ?? (is2d ? '2d' : '3d'),
   outChannels: o.channels,
-  normalization: o.normalization ?? saved?.normalization ?? d.normalization,
+  normalization:
+    o.normalization ?? saved?.normalization ?? (is2d ? DEFAULT_2D.normalization : d.normalization),
   objective: o.objective,
   vader: {
     matches: o.matches,

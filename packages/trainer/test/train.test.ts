@@ -1,7 +1,7 @@
 // Training end to end on a real generated dataset: the loss falls, stop + resume equals an
 // uninterrupted run, memory stays flat, checkpoints load in PyTorch's format, the CLI fails clearly.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -245,7 +245,9 @@ describe('train CLI', () => {
     ];
     const first = await train([...flags, '--steps', '2', '--checkpoint-every', '1', '--jitter', 'hue=0.3']);
     expect(first).toEqual({ code: 0, stderr: '' });
-    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).photometric.hue).toBe(0.3);
+    const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    // 2d mode keeps the paper's one-group norm by default (3d normalises per pixel).
+    expect([saved.photometric.hue, saved.normalization]).toEqual([0.3, 'image']);
     const resumed = await train([...flags, '--steps', '2', '--checkpoint-every', '1', '--resume']);
     expect(resumed).toEqual({ code: 0, stderr: '' });
     const other = await train([
@@ -268,7 +270,7 @@ describe('train CLI', () => {
     expect(run).toEqual({ code: 0, stderr: '' });
     const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     // Without crops there is no window to shift.
-    expect([saved.crop, saved.cropShift]).toEqual([null, null]);
+    expect([saved.crop, saved.cropShift, saved.normalization]).toEqual([null, null, 'pixel']);
   }, 120_000);
 
   it('stops with a checkpoint on one Ctrl-C to its process group', async () => {
@@ -309,6 +311,28 @@ describe('train CLI', () => {
     const stopped = Number(/stopped at step (\d+)\//.exec(output)?.[1]);
     expect(stopped).toBeGreaterThanOrEqual(1);
     expect(JSON.parse(readFileSync(join(out, 'checkpoints', 'latest.json'), 'utf8')).step).toBe(stopped);
+  }, 120_000);
+
+  it('loads a --normalization pixel run as one, and a run saved before the flag existed as image', async () => {
+    const { initBackend, loadRun } = await import('@oxels/trainer');
+    await initBackend('wasm');
+    const out = join(tmp, 'r-pixel');
+    const args = ['--data', data, '--model', '2d', '--crop', '32x32', '--batch', '1', '--samples', '64'];
+    expect(await train([...args, '--steps', '1', '--normalization', 'pixel', '--out', out])).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    const pixel = loadRun(out);
+    expect([pixel.config.normalization, pixel.model.config.normalization]).toEqual(['pixel', 'pixel']);
+    pixel.model.dispose();
+    // The same run as an older version wrote it: no normalization key.
+    const legacy = join(tmp, 'r-legacy');
+    cpSync(out, legacy, { recursive: true });
+    const { normalization, ...older } = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    writeFileSync(join(legacy, 'config.json'), JSON.stringify(older));
+    const image = loadRun(legacy);
+    expect([normalization, image.model.config.normalization]).toEqual(['pixel', 'image']);
+    image.model.dispose();
   }, 120_000);
 });
 

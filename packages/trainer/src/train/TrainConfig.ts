@@ -80,7 +80,8 @@ export interface TrainConfig {
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   model: '3d',
   outChannels: 32,
-  normalization: 'image',
+  // 3D: a view's descriptors should not depend on what else that view shows (README, Evaluation).
+  normalization: 'pixel',
   objective: 'oxel',
   vader: DEFAULT_VADER_OPTIONS,
   clove: DEFAULT_CLOVE_OPTIONS,

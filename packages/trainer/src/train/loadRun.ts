@@ -1,9 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { TrainerError } from '../errors.ts';
 import { UNet } from '../model/UNet.ts';
 import { loadLatestCheckpoint } from './checkpoint.ts';
-import { modelConfig } from './runTraining.ts';
+import { modelConfig, savedConfig } from './runTraining.ts';
 import type { TrainConfig } from './TrainConfig.ts';
 
 /** A trained run, ready for inference. Dispose the model when done. */
@@ -21,15 +19,14 @@ export interface LoadedRun {
  * directory when it holds no run or no checkpoint.
  */
 export function loadRun(runDir: string): LoadedRun {
-  const configPath = join(runDir, 'config.json');
-  if (!existsSync(configPath)) {
+  const config = savedConfig(runDir);
+  if (!config) {
     throw new TrainerError(
       'NOT_FOUND',
       `loadRun: ${runDir} holds no training run (no config.json; see pnpm train --out)`,
       runDir,
     );
   }
-  const config = JSON.parse(readFileSync(configPath, 'utf8')) as TrainConfig;
   const checkpoint = loadLatestCheckpoint(runDir);
   if (!checkpoint) {
     throw new TrainerError(
