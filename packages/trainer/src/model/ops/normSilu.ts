@@ -67,11 +67,16 @@ const LAYOUTS: Record<UNetNormalization, RowLayout> = {
     rowSum: imageSum,
   },
   pixel: {
-    rows: (t) => tf.reshape(t, [-1, t.shape[3]]),
+    rows: pixelRows,
     rowLength: ([, , , c]) => c,
-    rowSum: (t) => tf.sum(tf.reshape(t, [-1, t.shape[3]]), 1, true),
+    rowSum: (t) => tf.sum(pixelRows(t), 1, true),
   },
 };
+
+/** [B*H*W, C] view: one row per pixel. */
+function pixelRows(t: tf.Tensor4D): tf.Tensor2D {
+  return tf.reshape(t, [-1, t.shape[3]]);
+}
 
 /** Per-image sum over H, W and C, [B, 1] (average pools, then a sum over the few channels). */
 function imageSum(t: tf.Tensor4D): tf.Tensor2D {
