@@ -51,7 +51,18 @@ afterAll(() => {
 describe('pnpm inspect --run', () => {
   it("draws PCA, sign maps and query heatmaps of a pair, by default from the run's own shards", async () => {
     const c = capture();
-    const args = ['--run', run3d, '--pair', 'r001-p000002', '--queries', '3', '--channels', '0-2,5'];
+    const args = [
+      '--run',
+      run3d,
+      '--step',
+      '2',
+      '--pair',
+      'r001-p000002',
+      '--queries',
+      '3',
+      '--channels',
+      '0-2,5',
+    ];
     expect(await runInspect([...args, '--backend', 'wasm'], c.io)).toBe(0);
     expect(c.err).toEqual([]);
     const text = c.out.join('');
@@ -91,10 +102,13 @@ describe('pnpm inspect --run', () => {
     expect(pngSize(join(out, 'blocks.pca.png'))).toEqual([2 * 240 + 12, 168 + 8]);
   }, 60_000);
 
-  it('fails clearly: no run, a channel the run lacks, DATA given twice', async () => {
+  it('fails clearly: no run, a checkpoint it lacks, a channel it lacks, DATA given twice', async () => {
     let c = capture();
     expect(await runInspect(['--run', join(tmp, 'absent'), '--backend', 'wasm'], c.io)).toBe(1);
     expect(c.err.join('')).toMatch(/absent holds no training run \(no config\.json/);
+    c = capture();
+    expect(await runInspect(['--run', run3d, '--step', '1', '--backend', 'wasm'], c.io)).toBe(1);
+    expect(c.err.join('')).toMatch(/has no checkpoint at step 1 \(kept: 2\)/);
     c = capture();
     expect(await runInspect(['--run', run3d, '--channels', '31-32', '--backend', 'wasm'], c.io)).toBe(2);
     expect(c.err.join('')).toMatch(/--channels 32 is not in the run's 0..31/);

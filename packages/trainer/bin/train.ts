@@ -8,6 +8,7 @@ import { intFlag, numberFlag, rangeFlag, sizeFlag } from '@oxels/scene-gen/cli';
 import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG } from '@oxels/scene-gen';
 import {
   BACKEND_NAMES,
+  DEFAULT_KEEP_EVERY,
   DEFAULT_TRAIN_CONFIG,
   LOSS_NORMS,
   parsePhotometricOptions,
@@ -163,6 +164,12 @@ const program = new Command('train')
     intFlag('--checkpoint-every', 1),
     d.checkpointEvery,
   )
+  .option(
+    '--keep-every <n>',
+    'keep the checkpoints at multiples of N steps for good, besides the last 3 (0 = none)',
+    intFlag('--keep-every', 0),
+    DEFAULT_KEEP_EVERY,
+  )
   .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]).default('auto'))
   .option('--threads <n>', 'wasm threads in all (0 = one per core)', intFlag('--threads', 0), 0)
   .option(
@@ -299,7 +306,13 @@ try {
   const summary = await runTraining(
     config,
     runDir,
-    { backend: o.backend, threads: o.threads, replicas: o.replicas, resume: o.resume },
+    {
+      backend: o.backend,
+      threads: o.threads,
+      replicas: o.replicas,
+      resume: o.resume,
+      keepEvery: o.keepEvery,
+    },
     {
       onLog: (m) => console.error(`train: ${m}`),
       onStart: ({ backend, parameters, startStep }) => {

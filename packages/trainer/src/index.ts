@@ -143,11 +143,17 @@ export { BatchStream } from './data3d/BatchStream.ts';
 
 // training runs: config, loop, checkpoints (TensorFlow.js format + safetensors)
 export type { TrainConfig, TrainRunOptions, TrainSource } from './train/TrainConfig.ts';
-export { DEFAULT_TRAIN_CONFIG } from './train/TrainConfig.ts';
+export { DEFAULT_KEEP_EVERY, DEFAULT_TRAIN_CONFIG } from './train/TrainConfig.ts';
 export type { StepMetrics, TrainHooks, TrainSummary } from './train/runTraining.ts';
 export { modelConfig, runTraining, savedConfig } from './train/runTraining.ts';
 export type { Checkpoint } from './train/checkpoint.ts';
-export { loadLatestCheckpoint, readTfjsWeights, saveCheckpoint } from './train/checkpoint.ts';
+export {
+  checkpointSteps,
+  loadCheckpoint,
+  loadLatestCheckpoint,
+  readTfjsWeights,
+  saveCheckpoint,
+} from './train/checkpoint.ts';
 export { decodeSafetensors, encodeSafetensors } from './train/safetensors.ts';
 export type { BatchSource } from './train/openBatchSource.ts';
 export { openBatchSource } from './train/openBatchSource.ts';

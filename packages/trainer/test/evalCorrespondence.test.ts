@@ -110,6 +110,20 @@ describe('pnpm eval correspondence', () => {
     );
   }, 120_000);
 
+  it('evaluates a chosen checkpoint (--step) into its own report', async () => {
+    const r = await evalCli([
+      'correspondence',
+      ...['--run', runDir, '--data', data, '--step', '2', '--pairs', '1', '--queries', '10'],
+      ...['--backend', 'wasm', '--threads', '1', '--quiet'],
+    ]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(
+      readFileSync(join(runDir, 'eval', 'correspondence-step-2.json'), 'utf8'),
+    ) as CorrespondenceReport;
+    expect(report.run.step).toBe(2);
+    expect(report.rows[0].queries).toBe(10);
+  }, 120_000);
+
   it('fails clearly on a directory without a run, and on bad flags', async () => {
     let r = await evalCli([
       'correspondence',
@@ -123,6 +137,19 @@ describe('pnpm eval correspondence', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/holds no training run \(no config\.json/);
     expect(existsSync(join(tmp, 'none'))).toBe(false);
+    r = await evalCli([
+      'correspondence',
+      '--run',
+      runDir,
+      '--data',
+      data,
+      '--step',
+      '1',
+      '--backend',
+      'wasm',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/has no checkpoint at step 1 \(kept: 2\)/);
     r = await evalCli(['correspondence', '--run', runDir, '--data', data, '--queries', '0']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/--queries must be a positive integer or "all" \(got "0"\)/);

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG, generateDataset } from '@oxels/scene-gen';
-import { DEFAULT_TRAIN_CONFIG, runTraining, type StepMetrics, type TrainConfig } from '@oxels/trainer';
+import {
+  checkpointSteps,
+  DEFAULT_TRAIN_CONFIG,
+  loadRun,
+  runTraining,
+  type StepMetrics,
+  type TrainConfig,
+} from '@oxels/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -84,6 +91,26 @@ describe('runTraining', () => {
         .split('\n')
         .map((l) => JSON.parse(l).loss);
     expect(losses(parted)).toEqual(losses(whole));
+  }, 300_000);
+
+  it('keeps the last 3 checkpoints and every --keep-every milestone, and loads any kept one', async () => {
+    const dir = join(tmp, 'milestones');
+    await runTraining({ ...config(10), checkpointEvery: 2 }, dir, { ...run, keepEvery: 4 });
+    expect(checkpointSteps(dir)).toEqual([4, 6, 8, 10]);
+    const early = loadRun(dir, 4);
+    const latest = loadRun(dir);
+    try {
+      expect([early.step, latest.step]).toEqual([4, 10]);
+      const stem = (r: typeof early) => r.model.getWeights().get('stem.weight')?.data;
+      expect(stem(early)).not.toEqual(stem(latest));
+    } finally {
+      early.model.dispose();
+      latest.model.dispose();
+    }
+    expect(() => loadRun(dir, 2)).toThrow(/has no checkpoint at step 2 \(kept: 4, 6, 8, 10\)/);
+    const none = join(tmp, 'no-milestones');
+    await runTraining({ ...config(4), checkpointEvery: 1 }, none, { ...run, keepEvery: 0 });
+    expect(checkpointSteps(none)).toEqual([2, 3, 4]);
   }, 300_000);
 
   it('trains on 2 data-parallel replicas, and a stopped replica run resumes to the same weights', async () => {

@@ -25,6 +25,8 @@ import type { CliIO } from './cliUtils.ts';
 /** The flags of `pnpm inspect --run RUN ...` (see runInspect). */
 export interface InspectRunFlags {
   run: string;
+  /** The run's checkpoint after this many steps; default the latest. */
+  step?: number;
   /** Dataset of view pairs; default: the run's training shards. */
   data?: string;
   pair: string[];
@@ -76,7 +78,7 @@ async function choosePairs(run: LoadedRun, o: InspectRunFlags): Promise<InspectP
 }
 
 /**
- * `pnpm inspect --run RUN [--pair KEY | --image FILE] [--data DIR]`: descriptor pictures of a trained run
+ * `pnpm inspect --run RUN [--step N] [--pair KEY | --image FILE] [--data DIR]`: descriptor pictures of a trained run
  * for each chosen pair, written to --out (default RUN/inspect): `NAME.pca.png` (PCA of both views'
  * descriptors as RGB, one basis), `NAME.signs-a.png` / `NAME.signs-b.png` (sign maps of chosen
  * channels) and `NAME.heatmaps.png` (for a few spread-out MATCH pixels of A: distance heatmap over B with
@@ -85,7 +87,7 @@ async function choosePairs(run: LoadedRun, o: InspectRunFlags): Promise<InspectP
  */
 export async function inspectRun(o: InspectRunFlags, io: CliIO): Promise<number> {
   const backend = await initBackend(o.backend);
-  const run = loadRun(resolve(o.run));
+  const run = loadRun(resolve(o.run), o.step);
   try {
     const c = run.config.outChannels;
     const channels = o.channels ?? Array.from({ length: Math.min(8, c) }, (_, k) => k);

@@ -81,6 +81,11 @@ export function runInspect(argv: string[], io: CliIO): Promise<number> {
         '--run <dir>',
         'training run: draw its descriptors instead of overlays (default --out RUN/inspect)',
       )
+      .option(
+        '--step <n>',
+        "with --run: the run's checkpoint after N steps (default: the latest)",
+        intArg('--step', 1),
+      )
       .option('--data <dir>', "with --run: dataset of view pairs (default: the run's training shards)")
       .option(
         '--image <file>',

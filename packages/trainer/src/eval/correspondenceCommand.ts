@@ -24,6 +24,7 @@ interface CorrespondenceFlags {
   queries: number;
   seed: number;
   initSeed?: number;
+  step?: number;
   norm?: LossNorm;
   backend: BackendName;
   threads: number;
@@ -47,7 +48,7 @@ async function run(o: CorrespondenceFlags): Promise<void> {
   const runDir = resolve(o.run);
   const dataDir = resolve(o.data);
   const backend = await initBackend(o.backend, { threads: o.threads });
-  const trained = loadRun(runDir);
+  const trained = loadRun(runDir, o.step);
   const { config } = trained;
   const initSeed = o.initSeed ?? config.seed;
   const random = new UNet(modelConfig(config), initSeed);
@@ -103,7 +104,8 @@ async function run(o: CorrespondenceFlags): Promise<void> {
       backend: `${backend.backend} (${backend.device})`,
       ...evaluation,
     };
-    const jsonPath = resolve(o.out ?? join(runDir, 'eval', 'correspondence.json'));
+    const name = o.step === undefined ? 'correspondence' : `correspondence-step-${o.step}`;
+    const jsonPath = resolve(o.out ?? join(runDir, 'eval', `${name}.json`));
     const mdPath = `${jsonPath.replace(/\.json$/, '')}.md`;
     const markdown = correspondenceMarkdown(report);
     mkdirSync(dirname(jsonPath), { recursive: true });
@@ -125,11 +127,12 @@ async function run(o: CorrespondenceFlags): Promise<void> {
 }
 
 /**
- * `eval correspondence --run RUN --data DIR [--pairs N] [--queries N] [--seed S] [--init-seed S]
+ * `eval correspondence --run RUN --data DIR [--step N] [--pairs N] [--queries N] [--seed S] [--init-seed S]
  * [--norm inf|l1|l2] [--out FILE]`: the correspondence benchmark (DESIGN.md, Evaluation) of a trained run
- * on held-out view pairs (generate them with another gen-scenes --seed than the training data), next to
+ * (its latest checkpoint, or the one after N steps) on held-out view pairs (generate them with another gen-scenes --seed than the training data), next to
  * three baselines: raw RGB, raw RGB patches and the run's architecture randomly initialised. Prints the
- * markdown table, writes FILE (JSON, default RUN/eval/correspondence.json) and the markdown beside it
+ * markdown table, writes FILE (JSON, default RUN/eval/correspondence.json, with --step
+ * correspondence-step-N.json) and the markdown beside it
  * (.md). On a data or run error prints it and sets exit code 1.
  */
 export function correspondenceCommand(): Command {
@@ -141,6 +144,11 @@ export function correspondenceCommand(): Command {
     )
     .requiredOption('--run <dir>', 'training run directory (the --out of pnpm train)')
     .requiredOption('--data <dir>', 'held-out gen-scenes dataset (use another --seed than the training data)')
+    .option(
+      '--step <n>',
+      "the run's checkpoint after N steps (default: the latest; train keeps the last 3 and every --keep-every)",
+      intFlag('--step', 1),
+    )
     .addOption(
       new Option('--pairs <n|all>', 'evaluate the first N pairs')
         .argParser(countFlag('--pairs', Number.POSITIVE_INFINITY))

@@ -105,6 +105,9 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   checkpointEvery: 100,
 };
 
+/** `TrainRunOptions.keepEvery` when not given: a milestone checkpoint every 1,000 steps. */
+export const DEFAULT_KEEP_EVERY = 1000;
+
 /** How this machine runs it (not part of the run's identity). */
 export interface TrainRunOptions {
   backend: BackendName;
@@ -117,4 +120,9 @@ export interface TrainRunOptions {
   replicas: number;
   /** Continue the run in `out` from its latest checkpoint. */
   resume: boolean;
+  /**
+   * Checkpoints at multiples of this many steps are kept for good (besides the last 3), so that a long
+   * run can be evaluated along the way (`eval correspondence --step`); 0 = none. Default `DEFAULT_KEEP_EVERY`.
+   */
+  keepEvery?: number;
 }

@@ -35,16 +35,17 @@ const checkpointDir = (runDir: string, step: number) =>
  * - `extraFiles`: an objective's own state by file name (e.g. VADeR's teacher.safetensors and
  *   queue.safetensors), written as given.
  * Written to a temporary directory and renamed, then latest.json is replaced atomically: a kill at
- * any moment leaves the previous checkpoint intact. Keeps the last `keep` checkpoints (default 3).
+ * any moment leaves the previous checkpoint intact. Keeps the last `keep` checkpoints (default 3) and
+ * those at multiples of `keepEvery` steps (default 0: none).
  */
 export function saveCheckpoint(
   runDir: string,
   step: number,
   model: UNet,
   optimizer: AdamW,
-  options: Partial<{ keep: number; extraFiles: ReadonlyMap<string, Uint8Array> }> = {},
+  options: Partial<{ keep: number; keepEvery: number; extraFiles: ReadonlyMap<string, Uint8Array> }> = {},
 ): string {
-  const { keep = 3, extraFiles = new Map<string, Uint8Array>() } = options;
+  const { keep = 3, keepEvery = 0, extraFiles = new Map<string, Uint8Array>() } = options;
   const dir = checkpointDir(runDir, step);
   const tmp = `${dir}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
@@ -91,7 +92,7 @@ export function saveCheckpoint(
   const latest = join(runDir, 'checkpoints', 'latest.json');
   writeFileSync(`${latest}.tmp`, `${JSON.stringify(pointer)}\n`);
   renameSync(`${latest}.tmp`, latest);
-  pruneCheckpoints(runDir, step, keep);
+  pruneCheckpoints(runDir, step, keep, keepEvery);
   return dir;
 }
 
@@ -100,7 +101,38 @@ export function loadLatestCheckpoint(runDir: string): Checkpoint | null {
   const latest = join(runDir, 'checkpoints', 'latest.json');
   if (!existsSync(latest)) return null;
   const pointer = JSON.parse(readFileSync(latest, 'utf8')) as LatestPointer;
-  const dir = join(runDir, 'checkpoints', pointer.dir);
+  return readCheckpoint(join(runDir, 'checkpoints', pointer.dir), pointer.step);
+}
+
+/**
+ * The checkpoint a run saved after `step` steps. Throws TrainerError('NOT_FOUND') listing the steps it
+ * has when that one is gone (only the last 3 and the `keepEvery` milestones are kept).
+ */
+export function loadCheckpoint(runDir: string, step: number): Checkpoint {
+  const dir = checkpointDir(runDir, step);
+  if (!existsSync(dir)) {
+    const kept = checkpointSteps(runDir);
+    throw new TrainerError(
+      'NOT_FOUND',
+      `loadCheckpoint: ${runDir} has no checkpoint at step ${step} (kept: ${kept.length ? kept.join(', ') : 'none'})`,
+      dir,
+    );
+  }
+  return readCheckpoint(dir, step);
+}
+
+/** The steps of a run's saved checkpoints, ascending. */
+export function checkpointSteps(runDir: string): number[] {
+  const dir = join(runDir, 'checkpoints');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((name) => /^step-(\d{7})$/.exec(name))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+function readCheckpoint(dir: string, step: number): Checkpoint {
   const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
     weightsManifest: { paths: string[]; weights: { name: string; shape: number[] }[] }[];
   };
@@ -112,7 +144,7 @@ export function loadLatestCheckpoint(runDir: string): Checkpoint | null {
   const m = new Map<string, WeightArray>();
   const v = new Map<string, WeightArray>();
   for (const [key, t] of tensors) (key.startsWith('m.') ? m : v).set(key.slice(2), t);
-  return { dir, step: pointer.step, weights, optimizer: { step: Number(metadata.adamw_step), m, v } };
+  return { dir, step, weights, optimizer: { step: Number(metadata.adamw_step), m, v } };
 }
 
 /** Reads weights saved in TensorFlow.js's format (model.json's weightsManifest + .bin). */
@@ -140,13 +172,14 @@ export function readTfjsWeights(
   return out;
 }
 
-function pruneCheckpoints(runDir: string, step: number, keep: number): void {
-  const dir = join(runDir, 'checkpoints');
-  const steps = readdirSync(dir)
-    .map((name) => /^step-(\d{7})$/.exec(name))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => Number(m[1]))
+/** Removes checkpoints up to `step` beyond the newest `keep`, except multiples of `keepEvery` (> 0). */
+function pruneCheckpoints(runDir: string, step: number, keep: number, keepEvery: number): void {
+  const older = checkpointSteps(runDir)
     .filter((s) => s <= step)
-    .sort((a, b) => b - a);
-  for (const s of steps.slice(keep)) rmSync(checkpointDir(runDir, s), { recursive: true, force: true });
+    .reverse()
+    .slice(keep);
+  for (const s of older) {
+    if (keepEvery > 0 && s % keepEvery === 0) continue;
+    rmSync(checkpointDir(runDir, s), { recursive: true, force: true });
+  }
 }

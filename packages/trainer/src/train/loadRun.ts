@@ -1,6 +1,6 @@
 import { TrainerError } from '../errors.ts';
 import { UNet } from '../model/UNet.ts';
-import { loadLatestCheckpoint } from './checkpoint.ts';
+import { loadCheckpoint, loadLatestCheckpoint } from './checkpoint.ts';
 import { modelConfig, savedConfig } from './runTraining.ts';
 import type { TrainConfig } from './TrainConfig.ts';
 
@@ -14,11 +14,11 @@ export interface LoadedRun {
 }
 
 /**
- * Loads a run's config and its latest checkpoint's weights into a U-Net on the current tfjs backend
- * (initialise one first, e.g. with `initBackend`). Throws TrainerError('NOT_FOUND') naming the
- * directory when it holds no run or no checkpoint.
+ * Loads a run's config and the weights of its latest checkpoint (or of the one after `step` steps) into a
+ * U-Net on the current tfjs backend (initialise one first, e.g. with `initBackend`). Throws
+ * TrainerError('NOT_FOUND') naming the directory when it holds no run or no such checkpoint.
  */
-export function loadRun(runDir: string): LoadedRun {
+export function loadRun(runDir: string, step?: number): LoadedRun {
   const config = savedConfig(runDir);
   if (!config) {
     throw new TrainerError(
@@ -27,7 +27,7 @@ export function loadRun(runDir: string): LoadedRun {
       runDir,
     );
   }
-  const checkpoint = loadLatestCheckpoint(runDir);
+  const checkpoint = step === undefined ? loadLatestCheckpoint(runDir) : loadCheckpoint(runDir, step);
   if (!checkpoint) {
     throw new TrainerError(
       'NOT_FOUND',

@@ -13,7 +13,12 @@ import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { oneCycleRate } from './oneCycleRate.ts';
 import { openBatchSource } from './openBatchSource.ts';
 import { ReplicaPool } from './ReplicaPool.ts';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig, type TrainRunOptions } from './TrainConfig.ts';
+import {
+  DEFAULT_KEEP_EVERY,
+  DEFAULT_TRAIN_CONFIG,
+  type TrainConfig,
+  type TrainRunOptions,
+} from './TrainConfig.ts';
 import { createTrainObjective, TRAIN_OBJECTIVES } from './trainObjective.ts';
 import { writeTrainingCurves } from './writeTrainingCurves.ts';
 
@@ -128,6 +133,7 @@ export async function runTraining(
       stopped = step < config.steps && (hooks.shouldStop?.() ?? false);
       if (step % config.checkpointEvery === 0 || step === config.steps || stopped) {
         const dir = saveCheckpoint(runDir, step, model, optimizer, {
+          keepEvery: run.keepEvery ?? DEFAULT_KEEP_EVERY,
           extraFiles: objective.checkpointFiles(),
         });
         hooks.onCheckpoint?.(dir, step);
