@@ -9,6 +9,8 @@ import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG, generateDataset } fro
 import {
   checkpointSteps,
   DEFAULT_TRAIN_CONFIG,
+  describeImages,
+  initBackend,
   loadRun,
   runTraining,
   type StepMetrics,
@@ -341,7 +343,6 @@ describe('train CLI', () => {
   }, 120_000);
 
   it('loads a --normalization pixel run as one, and a run saved before the flag existed as image', async () => {
-    const { initBackend, loadRun } = await import('@oxels/trainer');
     await initBackend('wasm');
     const out = join(tmp, 'r-pixel');
     const args = ['--data', data, '--model', '2d', '--crop', '32x32', '--batch', '1', '--samples', '64'];
@@ -365,7 +366,6 @@ describe('train CLI', () => {
 
 describe('loadRun and describeImages', () => {
   it('restores the trained weights and describes images of any size', async () => {
-    const { initBackend, loadRun, describeImages } = await import('@oxels/trainer');
     await initBackend('wasm');
     const loaded = loadRun(join(tmp, 'whole'));
     expect(loaded.step).toBe(8);

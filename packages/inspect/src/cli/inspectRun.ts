@@ -78,11 +78,11 @@ async function choosePairs(run: LoadedRun, o: InspectRunFlags): Promise<InspectP
 }
 
 /**
- * `pnpm inspect --run RUN [--step N] [--pair KEY | --image FILE] [--data DIR]`: descriptor pictures of a trained run
- * for each chosen pair, written to --out (default RUN/inspect): `NAME.pca.png` (PCA of both views'
- * descriptors as RGB, one basis), `NAME.signs-a.png` / `NAME.signs-b.png` (sign maps of chosen
- * channels) and `NAME.heatmaps.png` (for a few spread-out MATCH pixels of A: distance heatmap over B with
- * the best and the true match). Pairs come from --image (the image and a random warp of it), a dataset
+ * `pnpm inspect --run RUN [--step N] [--pair KEY | --image FILE] [--data DIR]`: descriptor pictures of a
+ * trained run (its latest checkpoint, or the one after N steps) for each chosen pair, written to --out
+ * (default RUN/inspect): `NAME.pca.png` (PCA of both views' descriptors as RGB, one basis),
+ * `NAME.signs-a.png` / `NAME.signs-b.png` (sign maps of chosen channels) and `NAME.heatmaps.png` (for a
+ * few spread-out MATCH pixels of A: distance heatmap over B with the best and the true match). Pairs come from --image (the image and a random warp of it), a dataset
  * (--data, else the run's training shards) or, for a Colored MNIST run, a few test digits and their warps.
  */
 export async function inspectRun(o: InspectRunFlags, io: CliIO): Promise<number> {
