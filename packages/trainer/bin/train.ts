@@ -38,7 +38,14 @@ const d = DEFAULT_TRAIN_CONFIG;
  * The 2d mode's budget, that of README's Colored MNIST table: about 12 min per run on one wasm thread of a
  * 2-core machine (the earlier 3000 steps of 32 pairs would take about 4 h there).
  */
-const DEFAULT_2D = { steps: 600, batchSize: 8, samples: 1024, lr: 2e-3, normalization: 'image' as const };
+const DEFAULT_2D = {
+  steps: 600,
+  batchSize: 8,
+  samples: 1024,
+  lr: 2e-3,
+  lrDecay: 1,
+  normalization: 'image' as const,
+};
 const program = new Command('train')
   .description(
     'Train per-pixel descriptors (oxels) on view pairs: from gen-scenes shards, live from the generator, or 2D warps.',
@@ -70,6 +77,11 @@ const program = new Command('train')
     '--lr <x>',
     `peak learning rate, one-cycle schedule (default ${d.lr}; 2d ${DEFAULT_2D.lr})`,
     numberFlag('--lr'),
+  )
+  .option(
+    '--lr-decay <x>',
+    `fraction of the steps, at the end, over which the rate anneals from its peak to 0; 1 = right after the warm-up (default ${d.lrDecay}; 2d ${DEFAULT_2D.lrDecay})`,
+    numberFlag('--lr-decay'),
   )
   .addOption(
     new Option(
@@ -263,6 +275,7 @@ const config: TrainConfig = {
   steps: o.steps ?? (is2d ? DEFAULT_2D.steps : d.steps),
   batchSize: o.batch ?? (is2d ? DEFAULT_2D.batchSize : d.batchSize),
   lr: o.lr ?? (is2d ? DEFAULT_2D.lr : d.lr),
+  lrDecay: o.lrDecay ?? saved?.lrDecay ?? (is2d ? DEFAULT_2D.lrDecay : d.lrDecay),
   weightDecay: o.weightDecay,
   clipNorm: o.clipNorm,
   norm: o.norm,

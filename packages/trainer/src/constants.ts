@@ -95,12 +95,17 @@ export const DEFAULT_ADAMW_OPTIONS: Readonly<AdamWOptions> = Object.freeze({
   weightDecay: 1e-4,
 });
 
-/** One-cycle learning-rate schedule: linear warm-up to `peakRate`, then cosine annealing. */
+/**
+ * One-cycle learning-rate schedule: linear warm-up to `peakRate`, then cosine annealing; with
+ * `decayFraction` < 1 the rate holds at its peak in between (warm-up, stable, decay).
+ */
 export interface OneCycleOptions {
   /** Highest learning rate, reached at the end of the warm-up. */
   peakRate: number;
   /** Fraction of all steps spent warming up, in [0, 1). */
   warmupFraction: number;
+  /** Fraction of all steps, at the end, over which the rate anneals, in (0, 1]; 1 = right after the warm-up. */
+  decayFraction: number;
   /** Rate at step 0, as a fraction of `peakRate` (torch's OneCycleLR: 1 / div_factor = 1/25). */
   initialFraction: number;
   /** Rate at the last step, as a fraction of `peakRate`. */
@@ -110,6 +115,7 @@ export interface OneCycleOptions {
 export const DEFAULT_ONE_CYCLE_OPTIONS: Readonly<OneCycleOptions> = Object.freeze({
   peakRate: 1e-3,
   warmupFraction: 0.05,
+  decayFraction: 1,
   initialFraction: 0.04,
   finalFraction: 0,
 });

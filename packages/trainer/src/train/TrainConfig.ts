@@ -45,6 +45,11 @@ export interface TrainConfig {
   batchSize: number;
   /** Peak learning rate of the one-cycle schedule. */
   lr: number;
+  /**
+   * Fraction of the steps, at the end, over which the learning rate anneals to 0 (cosine); until then it
+   * holds its peak after the warm-up. 1 = the classic one-cycle, annealing right after the warm-up.
+   */
+  lrDecay: number;
   weightDecay: number;
   /** Global gradient-norm limit (0 = none). */
   clipNorm: number;
@@ -88,6 +93,9 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   steps: 2000,
   batchSize: 8,
   lr: 1e-3,
+  // 3D runs are far from converged at this budget: annealing over the whole run stalled them halfway
+  // (docs/experiments-3d.md, "The learning-rate schedule").
+  lrDecay: 0.2,
   weightDecay: DEFAULT_ADAMW_OPTIONS.weightDecay,
   clipNorm: DEFAULT_CLIP_NORM,
   norm: DEFAULT_OXEL_LOSS_OPTIONS.norm,

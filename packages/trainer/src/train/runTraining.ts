@@ -116,7 +116,10 @@ export async function runTraining(
       const batch = await source.next(step);
       if (!batch) throw new TrainerError('BAD_DATA', `runTraining: the data source ran dry at step ${step}`);
       const t0 = performance.now();
-      optimizer.learningRate = oneCycleRate(step, config.steps, { peakRate: config.lr });
+      optimizer.learningRate = oneCycleRate(step, config.steps, {
+        peakRate: config.lr,
+        decayFraction: config.lrDecay,
+      });
       const result = await objective.step(optimizer, batch, deriveSeed(config.seed, 4, step));
       const seconds = (performance.now() - t0) / 1000;
       step++;
@@ -223,6 +226,7 @@ function validateTrainConfig(c: TrainConfig): void {
       );
   }
   if (!(c.lr > 0)) bad(`--lr must be > 0 (got ${c.lr})`);
+  if (!(c.lrDecay > 0 && c.lrDecay <= 1)) bad(`--lr-decay must be in (0, 1] (got ${c.lrDecay})`);
   if (!(c.lambda >= 0 && c.lambda <= 1)) bad(`--lambda must be in [0, 1] (got ${c.lambda})`);
   if (!(c.positiveFraction > 0 && c.positiveFraction <= 1))
     bad(`--positive-fraction must be in (0, 1] (got ${c.positiveFraction})`);
@@ -279,7 +283,7 @@ const JITTER_BEFORE_CONFIG: PhotometricOptions = {
 
 /**
  * A run's config.json, with the defaults that runs from before `--objective`, `--local-negatives`,
- * `--jitter`, `--crop-shift`, `--hard-negatives` and `--normalization` existed were trained with; null when `runDir` holds none.
+ * `--jitter`, `--crop-shift`, `--hard-negatives`, `--normalization` and `--lr-decay` existed were trained with; null when `runDir` holds none.
  */
 export function savedConfig(runDir: string): TrainConfig | null {
   const path = join(runDir, 'config.json');
@@ -295,6 +299,7 @@ export function savedConfig(runDir: string): TrainConfig | null {
     hardNegatives: 0,
     hardRadius: DEFAULT_TRAIN_CONFIG.hardRadius,
     normalization: 'image',
+    lrDecay: 1,
     ...JSON.parse(readFileSync(path, 'utf8')),
   } as TrainConfig;
 }
