@@ -13,6 +13,7 @@ import {
   initBackend,
   loadRun,
   runTraining,
+  savedConfig,
   type StepMetrics,
   type TrainConfig,
 } from '@oxels/trainer';
@@ -113,6 +114,28 @@ describe('runTraining', () => {
     const none = join(tmp, 'no-milestones');
     await runTraining({ ...config(4), checkpointEvery: 1 }, none, { ...run, keepEvery: 0 });
     expect(checkpointSteps(none)).toEqual([2, 3, 4]);
+  }, 300_000);
+
+  it('follows its --lr-decay schedule, and reads a run saved before the flag as one-cycle', async () => {
+    const dir = join(tmp, 'decay');
+    await runTraining({ ...config(10), lrDecay: 0.5 }, dir, run);
+    const rates = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).lr);
+    // Warm-up round(0.05 * 10) = 1 step, the peak until step 5, then a cosine over the last 5 steps.
+    expect(rates.slice(1, 6)).toEqual([3e-3, 3e-3, 3e-3, 3e-3, 3e-3]);
+    for (let t = 6; t < 10; t++) expect(rates[t]).toBeLessThan(rates[t - 1]);
+    expect(rates[9]).toBe(0);
+    expect(savedConfig(dir)?.lrDecay).toBe(0.5);
+    // A run that an older version wrote has no lrDecay: it was trained with the one-cycle.
+    const older = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    delete older.lrDecay;
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(older));
+    expect(savedConfig(dir)?.lrDecay).toBe(1);
+    await expect(runTraining({ ...config(10), lrDecay: 0 }, join(tmp, 'decay0'), run)).rejects.toThrow(
+      /--lr-decay must be in \(0, 1\] \(got 0\)/,
+    );
   }, 300_000);
 
   it('trains on 2 data-parallel replicas, and a stopped replica run resumes to the same weights', async () => {
@@ -276,7 +299,7 @@ describe('train CLI', () => {
     expect(first).toEqual({ code: 0, stderr: '' });
     const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     // 2d mode keeps the paper's one-group norm by default (3d normalises per pixel).
-    expect([saved.photometric.hue, saved.normalization]).toEqual([0.3, 'image']);
+    expect([saved.photometric.hue, saved.normalization, saved.lrDecay]).toEqual([0.3, 'image', 1]);
     const resumed = await train([...flags, '--steps', '2', '--checkpoint-every', '1', '--resume']);
     expect(resumed).toEqual({ code: 0, stderr: '' });
     const other = await train([
@@ -298,8 +321,13 @@ describe('train CLI', () => {
     const run = await train(['--data', data, '--crop', 'none', '--steps', '1', '--batch', '1', '--out', out]);
     expect(run).toEqual({ code: 0, stderr: '' });
     const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-    // Without crops there is no window to shift.
-    expect([saved.crop, saved.cropShift, saved.normalization]).toEqual([null, null, 'pixel']);
+    // Without crops there is no window to shift; 3d runs hold the peak rate until the last 20% of the steps.
+    expect([saved.crop, saved.cropShift, saved.normalization, saved.lrDecay]).toEqual([
+      null,
+      null,
+      'pixel',
+      0.2,
+    ]);
   }, 120_000);
 
   it('stops with a checkpoint on one Ctrl-C to its process group', async () => {

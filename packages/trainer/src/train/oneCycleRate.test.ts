@@ -20,9 +20,22 @@ describe('oneCycleRate', () => {
     for (let t = 6; t < 100; t++) expect(rates[t]).toBeLessThan(rates[t - 1]);
   });
 
+  it('with decayFraction < 1, holds the peak after the warm-up and anneals over the last steps only', () => {
+    const wsd = { ...o, decayFraction: 0.2 };
+    // 200 steps: warm-up 10 steps (as above), the peak from step 10 to 160, then 39 steps of cosine to step 199.
+    expect(oneCycleRate(5, 200, wsd)).toBeCloseTo(oneCycleRate(5, 200, o), 12);
+    for (const t of [10, 100, 160]) expect(oneCycleRate(t, 200, wsd)).toBeCloseTo(1e-3, 12);
+    expect(oneCycleRate(160 + 39 / 2, 200, wsd)).toBeCloseTo(5e-4, 12);
+    expect(oneCycleRate(199, 200, wsd)).toBeCloseTo(0, 12);
+    // A decay longer than what the warm-up leaves is the one-cycle schedule.
+    expect(oneCycleRate(50, 200, { ...o, decayFraction: 0.99 })).toBeCloseTo(oneCycleRate(50, 200, o), 12);
+  });
+
   it('handles a one-step run and rejects bad arguments', () => {
     expect(oneCycleRate(0, 1, o)).toBeCloseTo(1e-3, 12);
     expect(() => oneCycleRate(0, 0, o)).toThrow(/totalSteps >= 1/);
     expect(() => oneCycleRate(0, 10, { warmupFraction: 1 })).toThrow(/warmupFraction/);
+    expect(() => oneCycleRate(0, 10, { decayFraction: 0 })).toThrow(/decayFraction/);
+    expect(() => oneCycleRate(0, 10, { decayFraction: 1.5 })).toThrow(/decayFraction/);
   });
 });
