@@ -3,8 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { intFlag, numberFlag, sizeFlag } from '@oxels/scene-gen/cli';
-import { SingleBar } from 'cli-progress';
+import { intFlag, numberFlag, progressBar, sizeFlag } from '@oxels/scene-gen/cli';
 import {
   DEFAULT_ASSET_CACHE_DIR,
   DEFAULT_GENERATE_CONFIG,
@@ -81,12 +80,8 @@ const config: GenerateConfig = {
   instances: o.instances,
 };
 
-const bar = new SingleBar({
-  format: 'gen-scenes |{bar}| {value}/{total} pairs | {rate} pairs/s | ETA {eta_formatted}',
-  hideCursor: true,
-  // Into a log file or a batch job's output too: a line every few seconds instead of nothing.
-  noTTYOutput: true,
-  notTTYSchedule: 10_000,
+const bar = progressBar('gen-scenes |{bar}| {value}/{total} pairs | {rate} pairs/s | ETA {eta_formatted}', {
+  logEveryMs: 10_000,
   etaBuffer: 50,
 });
 let barStarted = false;

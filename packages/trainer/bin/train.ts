@@ -2,9 +2,8 @@
 // train: learn per-pixel descriptors with the stable single-pixel contrastive loss.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { intFlag, numberFlag, rangeFlag, sizeFlag } from '@oxels/scene-gen/cli';
+import { intFlag, numberFlag, progressBar, rangeFlag, sizeFlag } from '@oxels/scene-gen/cli';
 import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG } from '@oxels/scene-gen';
 import {
   BACKEND_NAMES,
@@ -294,14 +293,10 @@ const config: TrainConfig = {
   checkpointEvery: o.checkpointEvery,
 };
 
-const bar = new SingleBar({
-  format: 'train |{bar}| step {value}/{total} | loss {loss} | {rate} steps/s | ETA {eta_formatted}',
-  hideCursor: true,
-  // Into a log file or a batch job's output too: a line every few seconds instead of nothing.
-  noTTYOutput: true,
-  notTTYSchedule: 30_000,
-  etaBuffer: 20,
-});
+const bar = progressBar(
+  'train |{bar}| step {value}/{total} | loss {loss} | {rate} steps/s | ETA {eta_formatted}',
+  { logEveryMs: 30_000, etaBuffer: 20 },
+);
 /** When the first Ctrl-C came (0: none). */
 let stopRequestedAt = 0;
 process.on('SIGINT', () => {

@@ -1,2 +1,3 @@
-// @oxels/scene-gen/cli: flag parsers shared by the command-line tools of oxels.
+// @oxels/scene-gen/cli: flag parsers and the progress bar shared by the command-line tools of oxels.
 export { countFlag, intFlag, numberFlag, rangeFlag, sizeFlag } from './flagParsers.ts';
+export { formatDuration, progressBar } from './progressBar.ts';

@@ -1,0 +1,32 @@
+import { SingleBar } from 'cli-progress';
+
+/**
+ * A duration in seconds as a progress bar shows it: `45s`, `12m05s`, `2h00m`. cli-progress's own
+ * formatter rounds the minutes without carrying them, so it prints `1h60m`.
+ */
+export function formatDuration(seconds: number | string): string {
+  // cli-progress passes 'NULL' or 'INF' while it has no estimate.
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '-';
+  const s = Math.max(0, Math.round(seconds));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (s >= 3600) {
+    const m = Math.round(s / 60);
+    return `${Math.floor(m / 60)}h${pad(m % 60)}m`;
+  }
+  return s >= 60 ? `${Math.floor(s / 60)}m${pad(s % 60)}s` : `${s}s`;
+}
+
+/**
+ * The progress bar of oxels' long commands: on a terminal it redraws in place; into a log file or a
+ * batch job's output it prints the same line every `logEveryMs`, instead of nothing.
+ */
+export function progressBar(format: string, options: { logEveryMs: number; etaBuffer: number }): SingleBar {
+  return new SingleBar({
+    format,
+    hideCursor: true,
+    noTTYOutput: true,
+    notTTYSchedule: options.logEveryMs,
+    etaBuffer: options.etaBuffer,
+    formatTime: formatDuration,
+  });
+}
