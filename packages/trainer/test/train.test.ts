@@ -46,6 +46,12 @@ const config = (steps: number): TrainConfig => ({
   seed: 2,
 });
 const run = { backend: 'wasm' as const, threads: 0, replicas: 1, resume: false };
+/** A run's RUN/metrics.jsonl, one object per step. */
+const metricsOf = (dir: string): StepMetrics[] =>
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 
 describe('runTraining', () => {
   it('lowers the loss over 30 steps, with flat tensor count and memory', async () => {
@@ -62,13 +68,11 @@ describe('runTraining', () => {
     expect(mean(metrics.slice(-6))).toBeLessThan(0.8 * mean(metrics.slice(0, 6)));
     // After the first step (optimizer moments exist), nothing accumulates.
     for (const l of live.slice(1)) expect(l).toEqual(live[1]);
-    const lines = readFileSync(join(tmp, 'falls', 'metrics.jsonl'), 'utf8')
-      .trim()
-      .split('\n');
+    const lines = metricsOf(join(tmp, 'falls'));
     expect(lines.length).toBe(30);
     const png = readFileSync(join(tmp, 'falls', 'curves.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-    expect(Object.keys(JSON.parse(lines[0]))).toEqual(
+    expect(Object.keys(lines[0])).toEqual(
       expect.arrayContaining(['step', 'loss', 'within', 'between', 'lr', 'stepsPerSecond', 'pairsPerSecond']),
     );
   }, 300_000);
@@ -88,11 +92,7 @@ describe('runTraining', () => {
     expect(second).toMatchObject({ startStep: 1, step: 8, stopped: false });
     const weights = (dir: string) => readFileSync(join(dir, 'checkpoints', 'step-0000008', 'weights.bin'));
     expect(weights(parted).equals(weights(whole))).toBe(true);
-    const losses = (dir: string) =>
-      readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l).loss);
+    const losses = (dir: string) => metricsOf(dir).map((m) => m.loss);
     expect(losses(parted)).toEqual(losses(whole));
   }, 300_000);
 
@@ -119,10 +119,7 @@ describe('runTraining', () => {
   it('follows its --lr-decay schedule, and reads a run saved before the flag as one-cycle', async () => {
     const dir = join(tmp, 'decay');
     await runTraining({ ...config(10), lrDecay: 0.5 }, dir, run);
-    const rates = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line).lr);
+    const rates = metricsOf(dir).map((m) => m.lr);
     // Warm-up round(0.05 * 10) = 1 step, the peak until step 5, then a cosine over the last 5 steps.
     expect(rates.slice(1, 6)).toEqual([3e-3, 3e-3, 3e-3, 3e-3, 3e-3]);
     for (let t = 6; t < 10; t++) expect(rates[t]).toBeLessThan(rates[t - 1]);
@@ -155,9 +152,7 @@ describe('runTraining', () => {
     // The same steps as one thread, up to float rounding and the replicas' own dropout masks.
     const single = join(tmp, 'replicas-single');
     await runTraining(config(6), single, run);
-    const first = (dir: string) =>
-      JSON.parse(readFileSync(join(dir, 'metrics.jsonl'), 'utf8').split('\n')[0]);
-    expect(first(whole).loss).toBeCloseTo(first(single).loss, 1);
+    expect(metricsOf(whole)[0].loss).toBeCloseTo(metricsOf(single)[0].loss, 1);
   }, 300_000);
 
   it('writes safetensors that Python reads with PyTorch state_dict keys and layout', async () => {
