@@ -66,7 +66,11 @@ const program = new Command('train')
         .join(','),
     jitterFlag,
   )
-  .option('--steps <n>', `training steps (default ${d.steps}; 2d ${DEFAULT_2D.steps})`, intFlag('--steps', 1))
+  .option(
+    '--steps <n>',
+    `training steps (default ${d.steps}; 2d ${DEFAULT_2D.steps}); with --resume, a new length while the learning rate is still at its peak`,
+    intFlag('--steps', 1),
+  )
   .option(
     '--batch <n>',
     `pairs per step (default ${d.batchSize}; 2d ${DEFAULT_2D.batchSize})`,
@@ -271,7 +275,7 @@ const config: TrainConfig = {
     topK: o.topK,
     margin: o.margin,
   },
-  steps: o.steps ?? (is2d ? DEFAULT_2D.steps : d.steps),
+  steps: o.steps ?? saved?.steps ?? (is2d ? DEFAULT_2D.steps : d.steps),
   batchSize: o.batch ?? (is2d ? DEFAULT_2D.batchSize : d.batchSize),
   lr: o.lr ?? (is2d ? DEFAULT_2D.lr : d.lr),
   lrDecay: o.lrDecay ?? saved?.lrDecay ?? (is2d ? DEFAULT_2D.lrDecay : d.lrDecay),

@@ -135,6 +135,27 @@ describe('runTraining', () => {
     );
   }, 300_000);
 
+  it('lengthens a run resumed with more --steps before its decay, as if it had been started that long', async () => {
+    // No warm-up at these lengths (round(0.05 * steps) = 0); the peak holds until step 3 of 6, 4 of 8.
+    const wsd = (steps: number) => ({ ...config(steps), lrDecay: 0.5 });
+    const whole = join(tmp, 'long');
+    await runTraining(wsd(8), whole, run);
+    const grown = join(tmp, 'grown');
+    let steps = 0;
+    await runTraining(wsd(6), grown, run, { shouldStop: () => ++steps === 2 });
+    const second = await runTraining(wsd(8), grown, { ...run, resume: true });
+    expect(second).toMatchObject({ startStep: 2, step: 8 });
+    expect(savedConfig(grown)?.steps).toBe(8);
+    const weights = (dir: string) => readFileSync(join(dir, 'checkpoints', 'step-0000008', 'weights.bin'));
+    expect(weights(grown).equals(weights(whole))).toBe(true);
+    expect(metricsOf(grown).map((m) => m.lr)).toEqual(metricsOf(whole).map((m) => m.lr));
+    // Finished, the run has annealed: it can no longer take another length.
+    await expect(runTraining(wsd(12), grown, { ...run, resume: true })).rejects.toThrow(
+      /latest checkpoint \(step 8\) lies past step 4, where the learning rate of the 8-step schedule leaves its peak/,
+    );
+    expect(savedConfig(grown)?.steps).toBe(8);
+  }, 300_000);
+
   it('trains on 2 data-parallel replicas, and a stopped replica run resumes to the same weights', async () => {
     const two = { ...run, replicas: 2 };
     const started: string[] = [];
@@ -295,8 +316,10 @@ describe('train CLI', () => {
     const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     // 2d mode keeps the paper's one-group norm by default (3d normalises per pixel).
     expect([saved.photometric.hue, saved.normalization, saved.lrDecay]).toEqual([0.3, 'image', 1]);
-    const resumed = await train([...flags, '--steps', '2', '--checkpoint-every', '1', '--resume']);
+    // Without --steps, a resumed run keeps its own length (not the 2d default of 600).
+    const resumed = await train([...flags, '--checkpoint-every', '1', '--resume']);
     expect(resumed).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).steps).toBe(2);
     const other = await train([
       ...flags,
       '--steps',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { oneCycleRate } from './oneCycleRate.ts';
+import { decayStartStep, oneCycleRate } from './oneCycleRate.ts';
 
 describe('oneCycleRate', () => {
   const o = { peakRate: 1e-3, warmupFraction: 0.05, initialFraction: 0.04, finalFraction: 0 };
@@ -29,6 +29,16 @@ describe('oneCycleRate', () => {
     expect(oneCycleRate(199, 200, wsd)).toBeCloseTo(0, 12);
     // A decay longer than what the warm-up leaves is the one-cycle schedule.
     expect(oneCycleRate(50, 200, { ...o, decayFraction: 0.99 })).toBeCloseTo(oneCycleRate(50, 200, o), 12);
+  });
+
+  it('says where the decay starts: the last step at the peak', () => {
+    const wsd = { ...o, decayFraction: 0.2 };
+    expect(decayStartStep(200, wsd)).toBe(160);
+    expect(oneCycleRate(160, 200, wsd)).toBe(1e-3);
+    expect(oneCycleRate(161, 200, wsd)).toBeLessThan(1e-3);
+    // The one-cycle leaves the peak right after its warm-up.
+    expect(decayStartStep(200, o)).toBe(10);
+    expect(decayStartStep(2000, { decayFraction: 0.2 })).toBe(1600);
   });
 
   it('handles a one-step run and rejects bad arguments', () => {

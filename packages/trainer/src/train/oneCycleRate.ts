@@ -35,8 +35,21 @@ export function oneCycleRate(
   );
   const warmup = Math.round(warmupFraction * totalSteps);
   if (step < warmup) return peakRate * (initialFraction + ((1 - initialFraction) * step) / warmup);
-  const decayStart = Math.max(warmup, totalSteps - Math.round(decayFraction * totalSteps));
+  const decayStart = decayStartStep(totalSteps, { warmupFraction, decayFraction });
   const decaySteps = totalSteps - 1 - decayStart;
   const progress = decaySteps <= 0 ? 0 : Math.max(0, Math.min(1, (step - decayStart) / decaySteps));
   return peakRate * (finalFraction + ((1 - finalFraction) * (1 + Math.cos(Math.PI * progress))) / 2);
+}
+
+/**
+ * The step at which `oneCycleRate` leaves its peak: until then a run of `totalSteps` has trained exactly
+ * as a longer or shorter run with the same warm-up and peak would have (the warm-up length aside).
+ */
+export function decayStartStep(
+  totalSteps: number,
+  options: Partial<Pick<OneCycleOptions, 'warmupFraction' | 'decayFraction'>> = {},
+): number {
+  const { warmupFraction, decayFraction } = { ...DEFAULT_ONE_CYCLE_OPTIONS, ...options };
+  const warmup = Math.round(warmupFraction * totalSteps);
+  return Math.max(warmup, totalSteps - Math.round(decayFraction * totalSteps));
 }

@@ -27,6 +27,11 @@ export async function openBatchSource(
   const { source } = config;
   const sampling = { samples: config.samples, positiveFraction: config.positiveFraction };
   if (source.kind === 'shards' || source.kind === 'live') {
+    if (startStep > 0) {
+      log(
+        `drawing the ${startStep.toLocaleString('en')} batches done before again, to go on with the same data (minutes for a long run)`,
+      );
+    }
     const stream = BatchStream.start(
       {
         source:

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { deriveSeed } from '@oxels/scene-gen';
@@ -10,7 +10,7 @@ import { validatePhotometricOptions } from '../warp2d/parsePhotometricOptions.ts
 import type { PhotometricOptions } from '../warp2d/photometricJitter.ts';
 import { AdamW } from './AdamW.ts';
 import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { oneCycleRate } from './oneCycleRate.ts';
+import { decayStartStep, oneCycleRate } from './oneCycleRate.ts';
 import { openBatchSource } from './openBatchSource.ts';
 import { ReplicaPool } from './ReplicaPool.ts';
 import {
@@ -311,7 +311,9 @@ function resumeFrom(runDir: string, config: TrainConfig) {
   if (!saved)
     throw new TrainerError('NOT_FOUND', `train --resume: ${runDir} holds no run (no config.json)`, runDir);
   const differs = Object.keys({ ...saved, ...config }).filter(
-    (k) => JSON.stringify(saved[k as keyof TrainConfig]) !== JSON.stringify(config[k as keyof TrainConfig]),
+    (k) =>
+      k !== 'steps' &&
+      JSON.stringify(saved[k as keyof TrainConfig]) !== JSON.stringify(config[k as keyof TrainConfig]),
   );
   if (differs.length) {
     throw new TrainerError(
@@ -320,7 +322,25 @@ function resumeFrom(runDir: string, config: TrainConfig) {
       path,
     );
   }
-  return loadLatestCheckpoint(runDir);
+  const checkpoint = loadLatestCheckpoint(runDir);
+  if (config.steps !== saved.steps) {
+    // The learning rate holds its peak until the decay starts: up to there, a run of either length
+    // has trained the same way, so it can be lengthened (or shortened) and continue as that run.
+    const step = checkpoint?.step ?? 0;
+    const decayStart = (steps: number) => decayStartStep(steps, { decayFraction: config.lrDecay });
+    const limit = Math.min(decayStart(saved.steps), decayStart(config.steps));
+    if (step > limit) {
+      throw new TrainerError(
+        'BAD_ARGUMENT',
+        `train --resume --steps ${config.steps}: the run's latest checkpoint (step ${step}) lies past step ${limit}, where the learning rate of the ${Math.min(saved.steps, config.steps)}-step schedule leaves its peak; --steps can change only before that (resume with --steps ${saved.steps})`,
+        path,
+      );
+    }
+    const tmp = `${path}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify({ ...saved, steps: config.steps }, null, 2)}\n`);
+    renameSync(tmp, path);
+  }
+  return checkpoint;
 }
 
 /** Drops metrics lines past `step` (steps done after the last checkpoint are redone). */
