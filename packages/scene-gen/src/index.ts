@@ -74,7 +74,7 @@ export type { ShardRecord } from './shards/ShardWriter.ts';
 export { ShardWriter } from './shards/ShardWriter.ts';
 export { listShards, readShard, readDataset, scanShard } from './shards/readShards.ts';
 export type { DatasetManifest, ManifestShard, StatusCounts } from './shards/manifest.ts';
-export { readManifest, manifestPartName } from './shards/manifest.ts';
+export { readManifest, manifestPartName, writeJsonAtomic } from './shards/manifest.ts';
 
 // errors and constants
 export { SceneGenError, AssetLoadError } from './errors.ts';

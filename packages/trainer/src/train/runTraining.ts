@@ -1,7 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { deriveSeed } from '@oxels/scene-gen';
+import { deriveSeed, writeJsonAtomic } from '@oxels/scene-gen';
 import { type BackendInfo, initBackend } from '../backend/initBackend.ts';
 import { UNET_2D_CONFIG, UNET_3D_CONFIG, type UNetConfig } from '../constants.ts';
 import { TrainerError } from '../errors.ts';
@@ -85,7 +85,7 @@ export async function runTraining(
   const mainBackend = await initBackend(run.backend, { threads: wanted > 1 ? 1 : run.threads });
   const configPath = join(runDir, 'config.json');
   const metricsPath = join(runDir, 'metrics.jsonl');
-  const checkpoint = run.resume ? resumeFrom(runDir, config) : freshRun(runDir);
+  const checkpoint = run.resume ? await resumeFrom(runDir, config) : freshRun(runDir);
   const model = new UNet(modelConfig(config), config.seed);
   const replicas =
     mainBackend.backend === 'wasm' && wanted > 1 ? await startReplicas(config, run, wanted) : undefined;
@@ -305,7 +305,7 @@ export function savedConfig(runDir: string): TrainConfig | null {
 }
 
 /** The checkpoint to resume from, after checking that the run's saved config is the one given. */
-function resumeFrom(runDir: string, config: TrainConfig) {
+async function resumeFrom(runDir: string, config: TrainConfig) {
   const path = join(runDir, 'config.json');
   const saved = savedConfig(runDir);
   if (!saved)
@@ -336,9 +336,7 @@ function resumeFrom(runDir: string, config: TrainConfig) {
         path,
       );
     }
-    const tmp = `${path}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ ...saved, steps: config.steps }, null, 2)}\n`);
-    renameSync(tmp, path);
+    await writeJsonAtomic(path, { ...saved, steps: config.steps });
   }
   return checkpoint;
 }
