@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { intFlag, numberFlag, progressBar, rangeFlag, sizeFlag } from '@oxels/scene-gen/cli';
+import { formatDuration, intFlag, numberFlag, progressBar, rangeFlag, sizeFlag } from '@oxels/scene-gen/cli';
 import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG } from '@oxels/scene-gen';
 import {
   BACKEND_NAMES,
@@ -297,10 +297,15 @@ const config: TrainConfig = {
   checkpointEvery: o.checkpointEvery,
 };
 
-const bar = progressBar(
-  'train |{bar}| step {value}/{total} | loss {loss} | {rate} steps/s | ETA {eta_formatted}',
-  { logEveryMs: 30_000, etaBuffer: 20 },
-);
+const bar = progressBar('train |{bar}| step {value}/{total} | loss {loss} | {rate} steps/s | ETA {remaining}', {
+  logEveryMs: 30_000,
+  etaBuffer: 20,
+});
+/**
+ * When the last 21 steps ended. The ETA comes from these, not from the bar's own clock, which starts
+ * before a resumed run has redrawn its past batches (minutes) and would count that as a step.
+ */
+const stepEnds: number[] = [];
 /** When the first Ctrl-C came (0: none). */
 let stopRequestedAt = 0;
 process.on('SIGINT', () => {
@@ -331,10 +336,18 @@ try {
         console.error(
           `train: backend ${backend.backend} (${backend.device}); ${config.model} U-Net, ${parameters.toLocaleString('en')} parameters; objective ${config.objective}`,
         );
-        if (!o.quiet) bar.start(config.steps, startStep, { loss: '-', rate: '-' });
+        if (!o.quiet) bar.start(config.steps, startStep, { loss: '-', rate: '-', remaining: '-' });
       },
       onStep: (m) => {
-        if (!o.quiet) bar.update(m.step, { loss: m.loss.toFixed(4), rate: m.stepsPerSecond.toFixed(2) });
+        if (o.quiet) return;
+        stepEnds.push(performance.now());
+        if (stepEnds.length > 21) stepEnds.shift();
+        const secondsPerStep = (stepEnds[stepEnds.length - 1] - stepEnds[0]) / 1000 / (stepEnds.length - 1);
+        bar.update(m.step, {
+          loss: m.loss.toFixed(4),
+          rate: m.stepsPerSecond.toFixed(2),
+          remaining: formatDuration((config.steps - m.step) * secondsPerStep),
+        });
       },
       shouldStop: () => stopRequestedAt > 0,
     },

@@ -66,7 +66,9 @@ export function encodeSample(sample: ViewPairSample): SampleFile[] {
 
 /**
  * Rebuilds a sample from its files (keyed by suffix, e.g. "a.png"). `where` names the shard in errors.
- * Throws SceneGenError('SHARD_READ') naming the missing or malformed file.
+ * Throws SceneGenError('SHARD_READ') naming the missing or malformed file. The PNG images are decoded
+ * on first access (then kept): a reader that only needs the correspondence data, like a training run
+ * redrawing the batches it did before a resume, skips the decoding that makes most of a read's cost.
  */
 export function decodeSample(key: string, files: Map<string, Uint8Array>, where: string): ViewPairSample {
   const need = (suffix: string): Uint8Array => {
@@ -90,32 +92,72 @@ export function decodeSample(key: string, files: Map<string, Uint8Array>, where:
       where,
     );
   }
-  const rgb = (suffix: string): Uint8Array => {
-    const png = decodePng(need(suffix));
-    if (png.channels !== 3 || png.depth !== 8 || png.width !== meta.width || png.height !== meta.height) {
-      throw new SceneGenError(
-        'SHARD_READ',
-        `decodeSample: ${where}: ${key}.${suffix} is ${png.width}x${png.height}x${png.channels} (${png.depth}-bit), expected ${meta.width}x${meta.height}x3 8-bit`,
-        where,
-      );
-    }
-    return png.data as Uint8Array;
+  const png = (suffix: string, channels: 1 | 3, depth: 8 | 16) => {
+    const bytes = need(suffix);
+    return () => {
+      let image: ReturnType<typeof decodePng>;
+      try {
+        image = decodePng(bytes);
+      } catch (err) {
+        throw new SceneGenError(
+          'SHARD_READ',
+          `decodeSample: ${where}: ${key}.${suffix} is not a readable PNG (${(err as Error).message})`,
+          where,
+        );
+      }
+      if (
+        image.channels !== channels ||
+        image.depth !== depth ||
+        image.width !== meta.width ||
+        image.height !== meta.height
+      ) {
+        throw new SceneGenError(
+          'SHARD_READ',
+          `decodeSample: ${where}: ${key}.${suffix} is ${image.width}x${image.height}x${image.channels} (${image.depth}-bit), expected ${meta.width}x${meta.height}x${channels} ${depth}-bit`,
+          where,
+        );
+      }
+      return image.data;
+    };
   };
-  const sample: ViewPairSample = {
+  const sample = {
     meta,
-    rgbA: rgb(SAMPLE_FILES.rgbA),
-    rgbB: rgb(SAMPLE_FILES.rgbB),
     aIndex: npy(SAMPLE_FILES.aIndex) as Int32Array,
     bXY: npy(SAMPLE_FILES.bXY) as Float32Array,
     status: npy(SAMPLE_FILES.status) as Uint8Array,
-  };
+  } as ViewPairSample;
+  decodeOnFirstRead(sample, 'rgbA', png(SAMPLE_FILES.rgbA, 3, 8));
+  decodeOnFirstRead(sample, 'rgbB', png(SAMPLE_FILES.rgbB, 3, 8));
   if (files.has(SAMPLE_FILES.depthA)) {
     sample.depthA = npy(SAMPLE_FILES.depthA) as Float32Array;
     sample.depthB = npy(SAMPLE_FILES.depthB) as Float32Array;
   }
   if (files.has(SAMPLE_FILES.instA)) {
-    sample.instA = decodePng(need(SAMPLE_FILES.instA)).data as Uint16Array;
-    sample.instB = decodePng(need(SAMPLE_FILES.instB)).data as Uint16Array;
+    decodeOnFirstRead(sample, 'instA', png(SAMPLE_FILES.instA, 1, 16));
+    decodeOnFirstRead(sample, 'instB', png(SAMPLE_FILES.instB, 1, 16));
   }
   return sample;
+}
+
+/**
+ * Defines `sample[field]` as a getter that decodes once and then turns into a plain data property
+ * (enumerable, so spreading, comparing and structured cloning see the image as before).
+ */
+function decodeOnFirstRead<K extends 'rgbA' | 'rgbB' | 'instA' | 'instB'>(
+  sample: ViewPairSample,
+  field: K,
+  decode: () => unknown,
+): void {
+  Object.defineProperty(sample, field, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value = decode();
+      Object.defineProperty(sample, field, { value, writable: true, enumerable: true, configurable: true });
+      return value;
+    },
+    set(value: ViewPairSample[K]) {
+      Object.defineProperty(sample, field, { value, writable: true, enumerable: true, configurable: true });
+    },
+  });
 }

@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   decodeNpy,
+  decodeSample,
   encodeNpy,
+  encodeSample,
   listShards,
   readShard,
   ShardWriter,
@@ -157,5 +159,20 @@ print(xy.dtype, xy.shape, xy[0].tolist(), d.dtype, d.shape, round(float(d[3, 5])
     writeFileSync(join(empty, 'shard-000000.tar.tmp'), '');
     expect(() => listShards(empty)).toThrow(/holds no shard-NNNNNN.tar/);
     rmSync(empty, { recursive: true });
+  });
+
+  it('decodes images on first read, so correspondence data reads without them and a bad PNG is named then', () => {
+    const files = new Map(
+      encodeSample(sample(3)).map((f) => [f.name.slice(f.name.indexOf('.') + 1), f.data]),
+    );
+    files.set('a.png', Uint8Array.from([137, 80, 78, 71, 1, 2, 3]));
+    const back = decodeSample('r000-p000003', files, 'shard-000030.tar');
+    expect(Array.from(back.aIndex)).toEqual([1, 5, 20]);
+    expect(Array.from(back.rgbB)).toEqual(Array.from(sample(3).rgbB));
+    expect(() => back.rgbA).toThrow(/shard-000030.tar: r000-p000003.a.png is not a readable PNG/);
+    files.set('b.png', encodeSample(sample(3, 4, 4))[2].data);
+    expect(() => decodeSample('r000-p000003', files, 'shard-000030.tar').rgbB).toThrow(
+      /r000-p000003.b.png is 4x4x3 \(8-bit\), expected 6x4x3 8-bit/,
+    );
   });
 });

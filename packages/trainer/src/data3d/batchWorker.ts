@@ -5,7 +5,7 @@ import { createRng } from '@oxels/raycast';
 import { livePairs, type ViewPairSample } from '@oxels/scene-gen';
 import { batchExamples } from './batchExamples.ts';
 import type { BatchSourceSpec } from './BatchStream.ts';
-import { DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, sampleViewPair } from './sampleViewPair.ts';
+import { DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, sampleViewPair, sampleViewPairPixels } from './sampleViewPair.ts';
 import { shuffledSamples } from './shuffledSamples.ts';
 
 const spec = (workerData as { data: BatchSourceSpec }).data;
@@ -41,6 +41,8 @@ async function main(): Promise<void> {
   let produced = 0;
   try {
     while (await waitForCredit()) {
+      // Batches skipped on resume take the same random draws but not the images (never decoded).
+      const skipping = produced < spec.skip;
       const examples = [];
       for (let i = 0; i < spec.batchSize; i++) {
         const next = await samples.next();
@@ -48,15 +50,15 @@ async function main(): Promise<void> {
           parentPort!.postMessage({ kind: 'end' });
           return;
         }
-        examples.push(sampleViewPair(next.value, rng, sampling));
+        if (skipping) sampleViewPairPixels(next.value, rng, sampling);
+        else examples.push(sampleViewPair(next.value, rng, sampling));
       }
-      const batch = batchExamples(examples, sampling.hardRadius);
       produced++;
-      // Batches skipped on resume are drawn (same random stream) but not sent.
-      if (produced <= spec.skip) {
+      if (skipping) {
         credits++;
         continue;
       }
+      const batch = batchExamples(examples, sampling.hardRadius);
       const transfer = [batch.view1, batch.view2, batch.idx1, batch.idx2, batch.isPositive].map(
         (a) => a.buffer as ArrayBuffer,
       );

@@ -66,18 +66,43 @@ export interface ViewPairExample {
 }
 
 /**
- * Turns a generated view pair into loss samples: a crop window in each view when asked (see
- * `cropShift`), positives drawn from the pair's MATCH entries whose A pixel and B pixel (floor of the
- * stored subpixel position) fall inside their windows, and negatives pairing a random view-1 pixel with a random
- * view-2 pixel, or, for the `localNegatives` share, a matched view-1 pixel with a view-2 pixel near its
- * match, or, for the `hardNegatives` share, a matched view-1 pixel marked for mining. Matches leaving
- * the crops are dropped. Pure given `rng`.
+ * What `sampleViewPairPixels` draws for one pair: the crop windows and the sampled pixel indices, without
+ * the images (a resumed run redraws these for the batches it already did, without decoding a PNG).
+ */
+export interface ViewPairPixels extends Omit<ViewPairExample, 'view1' | 'view2'> {
+  /** Top-left corners (x, y) of the crop windows in views 1 and 2. */
+  origin1: [number, number];
+  origin2: [number, number];
+}
+
+/**
+ * Turns a generated view pair into loss samples: `sampleViewPairPixels`, then the two crops as float32.
+ * Pure given `rng`.
  */
 export function sampleViewPair(
   sample: ViewPairSample,
   rng: Rng,
   options: Partial<ViewPairSampleOptions> = {},
 ): ViewPairExample {
+  const { origin1, origin2, ...pixels } = sampleViewPairPixels(sample, rng, options);
+  const crop = (rgb: Uint8Array, [x, y]: [number, number]) =>
+    cropToFloat(rgb, sample.meta.width, x, y, pixels.width, pixels.height);
+  return { ...pixels, view1: crop(sample.rgbA, origin1), view2: crop(sample.rgbB, origin2) };
+}
+
+/**
+ * The random part of `sampleViewPair`, reading only the correspondence data: a crop window in each
+ * view when asked (see `cropShift`), positives drawn from the pair's MATCH entries whose A pixel and
+ * B pixel (floor of the stored subpixel position) fall inside their windows, and negatives pairing a
+ * random view-1 pixel with a random view-2 pixel, or, for the `localNegatives` share, a matched view-1
+ * pixel with a view-2 pixel near its match, or, for the `hardNegatives` share, a matched view-1 pixel
+ * marked for mining. Matches leaving the crops are dropped. Pure given `rng`.
+ */
+export function sampleViewPairPixels(
+  sample: ViewPairSample,
+  rng: Rng,
+  options: Partial<ViewPairSampleOptions> = {},
+): ViewPairPixels {
   const o = { ...DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, ...options };
   const { width: W, height: H } = sample.meta;
   const [cw, ch] = o.crop ?? [W, H];
@@ -161,8 +186,8 @@ export function sampleViewPair(
   return {
     width: cw,
     height: ch,
-    view1: cropToFloat(sample.rgbA, W, x0, y0, cw, ch),
-    view2: cropToFloat(sample.rgbB, W, x1, y1, cw, ch),
+    origin1: [x0, y0],
+    origin2: [x1, y1],
     idx1,
     idx2,
     isPositive,

@@ -133,6 +133,9 @@ export async function runTraining(
       };
       appendFileSync(metricsPath, `${JSON.stringify(last)}\n`);
       hooks.onStep?.(last);
+      // A step on one thread may await only settled promises: give timers (the progress bar) and
+      // signals (Ctrl-C) their turn.
+      await new Promise((resolve) => setImmediate(resolve));
       stopped = step < config.steps && (hooks.shouldStop?.() ?? false);
       if (step % config.checkpointEvery === 0 || step === config.steps || stopped) {
         const dir = saveCheckpoint(runDir, step, model, optimizer, {
