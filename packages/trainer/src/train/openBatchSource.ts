@@ -29,7 +29,7 @@ export async function openBatchSource(
   if (source.kind === 'shards' || source.kind === 'live') {
     if (startStep > 0) {
       log(
-        `drawing the ${startStep.toLocaleString('en')} batches done before again, to go on with the same data (minutes for a long run)`,
+        `drawing the ${startStep.toLocaleString('en')} batches done before again, to go on with the same data (about a minute per 1,000)`,
       );
     }
     const stream = BatchStream.start(
