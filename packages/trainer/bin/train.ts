@@ -297,10 +297,13 @@ const config: TrainConfig = {
   checkpointEvery: o.checkpointEvery,
 };
 
-const bar = progressBar('train |{bar}| step {value}/{total} | loss {loss} | {rate} steps/s | ETA {remaining}', {
-  logEveryMs: 30_000,
-  etaBuffer: 20,
-});
+const bar = progressBar(
+  'train |{bar}| step {value}/{total} | loss {loss} | {rate} steps/s | ETA {remaining}',
+  {
+    logEveryMs: 30_000,
+    etaBuffer: 20,
+  },
+);
 /**
  * When the last 21 steps ended. The ETA comes from these, not from the bar's own clock, which starts
  * before a resumed run has redrawn its past batches (minutes) and would count that as a step.
