@@ -90,7 +90,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   objective: 'oxel',
   vader: DEFAULT_VADER_OPTIONS,
   clove: DEFAULT_CLOVE_OPTIONS,
-  // Still underfit at 2,000 (docs/experiments-3d.md): 3,400 steps, 3.6 h on 2 CPU cores, minutes on a GPU.
+  // Still underfit at 2,000 (docs/experiments-3d.md): 3,400 steps, 3.7 h on 2 CPU cores, minutes on a GPU.
   steps: 3400,
   batchSize: 8,
   lr: 1e-3,
