@@ -31,9 +31,14 @@ import {
   unetParameterCount,
 } from '@oxels/trainer';
 
+// Each with the normalization `pnpm train` uses for it: the paper's one group in 2D, per pixel in 3D.
 const CONFIGS = {
   '2d': { model: UNET_2D_CONFIG, pairs: 16, size: 32 },
-  '3d': { model: UNET_3D_CONFIG, pairs: 8, size: 128 },
+  '3d': {
+    model: { ...UNET_3D_CONFIG, normalization: DEFAULT_TRAIN_CONFIG.normalization },
+    pairs: 8,
+    size: 128,
+  },
 } as const;
 type ConfigName = keyof typeof CONFIGS;
 
@@ -122,7 +127,7 @@ const TORCH_SCRIPT = fileURLToPath(new URL('./bench_train_torch.py', import.meta
 
 /** Runs one job in a fresh process and parses its JSON line. */
 function run(job: Job): Measurement {
-  const { pairs, size } = CONFIGS[job.config];
+  const { model, pairs, size } = CONFIGS[job.config];
   if (job.engine === 'torch') {
     const out = execFileSync(
       '/usr/bin/python3',
@@ -130,6 +135,8 @@ function run(job: Job): Measurement {
         TORCH_SCRIPT,
         '--config',
         job.config,
+        '--normalization',
+        model.normalization,
         '--pairs',
         `${pairs}`,
         '--size',
@@ -187,7 +194,15 @@ async function torchParity(config: ConfigName): Promise<unknown> {
     writeFileSync(join(dir, 'shapes.json'), JSON.stringify({ x: x.shape, y: y.shape }));
     writeFileSync(join(dir, 'x.bin'), bytes(x.dataSync() as Float32Array));
     writeFileSync(join(dir, 'y.bin'), bytes(y.dataSync() as Float32Array));
-    const out = execFileSync('/usr/bin/python3', [TORCH_SCRIPT, '--config', config, '--parity', dir], {
+    const args = [
+      '--config',
+      config,
+      '--normalization',
+      CONFIGS[config].model.normalization,
+      '--parity',
+      dir,
+    ];
+    const out = execFileSync('/usr/bin/python3', [TORCH_SCRIPT, ...args], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -195,6 +210,18 @@ async function torchParity(config: ConfigName): Promise<unknown> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
     model.dispose();
+  }
+}
+
+/** The peer is the point of the comparison: without PyTorch, say so before minutes of tfjs runs. */
+function requireTorch(): void {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+  } catch {
+    console.error(
+      'bench-train: the PyTorch peer needs /usr/bin/python3 with torch (as root: apt-get install python3-torch)',
+    );
+    process.exit(1);
   }
 }
 
@@ -219,6 +246,7 @@ async function main(): Promise<void> {
   }
   const repeats = values.quick ? 1 : Number(values.repeats);
   const steps = values.quick ? 2 : Number(values.steps);
+  requireTorch();
   const cores = availableParallelism();
   const configs = values.configs.split(',') as ConfigName[];
   const result: Record<string, unknown> = {
@@ -275,6 +303,7 @@ async function main(): Promise<void> {
     const { model, pairs, size } = CONFIGS[config];
     results[config] = {
       torchParity: await torchParity(config),
+      normalization: model.normalization,
       parameterCount: unetParameterCount(model),
       torchParameterCount: samples.get('torch-1')![0].m.parameterCount,
       pairsPerStep: pairs,

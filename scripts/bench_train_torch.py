@@ -21,12 +21,29 @@ CONFIGS = {
 }
 
 
-class ResBlock(nn.Module):
-    def __init__(self, cin, cout, dropout):
+class PixelNorm(nn.Module):
+    """The trainer's `pixel` normalization: each pixel over its own channels (GroupNorm's keys)."""
+
+    def __init__(self, channels, eps=1e-5):
         super().__init__()
-        self.norm1 = nn.GroupNorm(1, cin)
+        self.weight = nn.Parameter(torch.ones(channels))
+        self.bias = nn.Parameter(torch.zeros(channels))
+        self.eps = eps
+
+    def forward(self, x):
+        y = F.layer_norm(x.permute(0, 2, 3, 1), (x.shape[1],), self.weight, self.bias, self.eps)
+        return y.permute(0, 3, 1, 2)
+
+
+NORMS = {"image": lambda c: nn.GroupNorm(1, c), "pixel": PixelNorm}
+
+
+class ResBlock(nn.Module):
+    def __init__(self, cin, cout, dropout, norm):
+        super().__init__()
+        self.norm1 = NORMS[norm](cin)
         self.conv1 = nn.Conv2d(cin, cout, 3, padding=1)
-        self.norm2 = nn.GroupNorm(1, cout)
+        self.norm2 = NORMS[norm](cout)
         self.conv2 = nn.Conv2d(cout, cout, 3, padding=1)
         self.drop = nn.Dropout(dropout)
         self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else None
@@ -49,7 +66,7 @@ class Stage(nn.Module):
 class UNet(nn.Module):
     """Same layout and state_dict keys as packages/trainer/src/model/unetParameters.ts."""
 
-    def __init__(self, widths, blocks, dropout, in_channels=3, out_channels=32):
+    def __init__(self, widths, blocks, dropout, norm="image", in_channels=3, out_channels=32):
         super().__init__()
         last = len(widths) - 1
         self.stem = nn.Conv2d(in_channels, widths[0], 3, padding=1)
@@ -58,7 +75,7 @@ class UNet(nn.Module):
         for s in range(last + 1):
             bl = []
             for _ in range(blocks[s]):
-                bl.append(ResBlock(c, widths[s], dropout[s]))
+                bl.append(ResBlock(c, widths[s], dropout[s], norm))
                 c = widths[s]
             extra = None
             if s < last:
@@ -67,12 +84,12 @@ class UNet(nn.Module):
             enc.append(Stage(bl, extra))
         self.encoder = nn.ModuleList(enc)
         self.mid = nn.Module()
-        self.mid.block = ResBlock(c, c, dropout[last])
+        self.mid.block = ResBlock(c, c, dropout[last], norm)
         dec = [None] * (last + 1)
         for s in range(last, -1, -1):
             bl = []
             for i in range(blocks[s] + 1):
-                bl.append(ResBlock(c + widths[s] if i == 0 else c, widths[s], dropout[s]))
+                bl.append(ResBlock(c + widths[s] if i == 0 else c, widths[s], dropout[s], norm))
                 c = widths[s]
             extra = None
             if s > 0:
@@ -81,7 +98,7 @@ class UNet(nn.Module):
             dec[s] = Stage(bl, extra)
         self.decoder = nn.ModuleList(dec)
         self.head = nn.Module()
-        self.head.norm = nn.GroupNorm(1, c)
+        self.head.norm = NORMS[norm](c)
         self.head.conv = nn.Conv2d(c, out_channels, 3, padding=1)
         self.last = last
 
@@ -134,11 +151,11 @@ def oxel_loss(o1, o2, idx1, idx2, positive, mask1, mask2, norm="inf", lam=0.3, e
     return (1 - lam) * within + lam * between
 
 
-def parity(directory, config):
+def parity(directory, config, norm):
     """Loads weights exported by scripts/bench-train.ts (PyTorch layout, same keys) and compares outputs."""
     import numpy as np
 
-    model = UNet(**CONFIGS[config]).eval()
+    model = UNet(**CONFIGS[config], norm=norm).eval()
     index = json.load(open(f"{directory}/index.json"))
     flat = np.fromfile(f"{directory}/weights.bin", dtype=np.float32)
     state = {
@@ -158,6 +175,7 @@ def parity(directory, config):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", choices=["2d", "3d"], default="2d")
+    ap.add_argument("--normalization", choices=sorted(NORMS), default="image")
     ap.add_argument("--pairs", type=int, default=16, help="image pairs per step (2x images through the net)")
     ap.add_argument("--size", type=int, default=32)
     ap.add_argument("--samples", type=int, default=0, help="sampled pixels per image; 0 = H*W/8")
@@ -168,12 +186,12 @@ def main():
     ap.add_argument("--parity", metavar="DIR", help="compare with a tfjs forward exported to DIR, then exit")
     a = ap.parse_args()
     if a.parity:
-        parity(a.parity, a.config)
+        parity(a.parity, a.config, a.normalization)
         return
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    model = UNet(**CONFIGS[a.config])
+    model = UNet(**CONFIGS[a.config], norm=a.normalization)
     fmt = torch.channels_last if a.channels_last else torch.contiguous_format
     model = model.to(memory_format=fmt)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), weight_decay=1e-4)
@@ -209,6 +227,7 @@ def main():
         "engine": "torch",
         "torchVersion": torch.__version__,
         "config": a.config,
+        "normalization": a.normalization,
         "pairs": b,
         "imagesPerStep": 2 * b,
         "size": s,

@@ -301,7 +301,6 @@ const bar = progressBar(
   'train |{bar}| step {value}/{total} | loss {loss} | {rate} steps/s | ETA {remaining}',
   {
     logEveryMs: 30_000,
-    etaBuffer: 20,
   },
 );
 /**

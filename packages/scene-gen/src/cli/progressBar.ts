@@ -18,9 +18,10 @@ export function formatDuration(seconds: number | string): string {
 
 /**
  * The progress bar of oxels' long commands: on a terminal it redraws in place; into a log file or a
- * batch job's output it prints the same line every `logEveryMs`, instead of nothing.
+ * batch job's output it prints the same line every `logEveryMs`, instead of nothing. `etaBuffer`: the
+ * last so many updates the bar's own `{eta_formatted}` comes from (a format without it can omit it).
  */
-export function progressBar(format: string, options: { logEveryMs: number; etaBuffer: number }): SingleBar {
+export function progressBar(format: string, options: { logEveryMs: number; etaBuffer?: number }): SingleBar {
   return new SingleBar({
     format,
     hideCursor: true,
