@@ -107,7 +107,8 @@ function normStats(parts: tf.Tensor4D[], epsilon: number, layout: RowLayout): tf
         tf.tidy(() => {
           const [smean, srstd] = saved.slice(k);
           const [dmean, drstd] = tf.split(dstats, 2, 0);
-          const slope = tf.div(tf.mul(tf.neg(drstd), tf.pow(srstd, 3)), count);
+          // rstd^3 as products: wasm's Pow takes 10 ms on the per-pixel [B*H*W, 1] stats, Mul 1 ms.
+          const slope = tf.div(tf.mul(tf.neg(drstd), tf.mul(srstd, tf.square(srstd))), count);
           const offset = tf.sub(tf.div(dmean, count), tf.mul(slope, smean));
           return (saved.slice(0, k) as tf.Tensor4D[]).map((x) =>
             tf.reshape(tf.add(tf.mul(rows(x), slope), offset), x.shape),
