@@ -125,18 +125,20 @@ async function measureTfjs(job: Job): Promise<Measurement> {
 const SCRIPT = fileURLToPath(import.meta.url);
 const TORCH_SCRIPT = fileURLToPath(new URL('./bench_train_torch.py', import.meta.url));
 
+/** The PyTorch peer's arguments that pick the same network as `CONFIGS[config].model`. */
+function torchModelArgs(config: ConfigName): string[] {
+  return ['--config', config, '--normalization', CONFIGS[config].model.normalization];
+}
+
 /** Runs one job in a fresh process and parses its JSON line. */
 function run(job: Job): Measurement {
-  const { model, pairs, size } = CONFIGS[job.config];
+  const { pairs, size } = CONFIGS[job.config];
   if (job.engine === 'torch') {
     const out = execFileSync(
       '/usr/bin/python3',
       [
         TORCH_SCRIPT,
-        '--config',
-        job.config,
-        '--normalization',
-        model.normalization,
+        ...torchModelArgs(job.config),
         '--pairs',
         `${pairs}`,
         '--size',
@@ -194,15 +196,7 @@ async function torchParity(config: ConfigName): Promise<unknown> {
     writeFileSync(join(dir, 'shapes.json'), JSON.stringify({ x: x.shape, y: y.shape }));
     writeFileSync(join(dir, 'x.bin'), bytes(x.dataSync() as Float32Array));
     writeFileSync(join(dir, 'y.bin'), bytes(y.dataSync() as Float32Array));
-    const args = [
-      '--config',
-      config,
-      '--normalization',
-      CONFIGS[config].model.normalization,
-      '--parity',
-      dir,
-    ];
-    const out = execFileSync('/usr/bin/python3', [TORCH_SCRIPT, ...args], {
+    const out = execFileSync('/usr/bin/python3', [TORCH_SCRIPT, ...torchModelArgs(config), '--parity', dir], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     });
