@@ -1,12 +1,14 @@
 // Benchmark of one training step of @oxels/trainer (U-Net forward + backward, oxel loss, clipping,
 // AdamW) for the paper's 2D configuration (16 pairs = 32 images of 32x32 per step) and 3D
-// configuration (8 pairs = 16 images of 128x128), on the wasm backend with 1 thread, with one thread
-// per core, and as `pnpm train` runs it by default (backend auto; on wasm one data-parallel replica per
-// core, `ReplicaPool`), and in the same run the same step in PyTorch on the CPU
-// (scripts/bench_train_torch.py, Debian's python3-torch) with 1 thread and one per core: the peer.
-// Every measurement runs in its own process (the wasm thread count is fixed per process); runs
-// of a configuration alternate between engines, so that load from other processes spreads over
-// all of them. Prints one JSON object on stdout, progress on stderr.
+// configuration (8 pairs = 16 images of 128x128): on the native TensorFlow backend (tfjs-node, when
+// installed) and on wasm, each with 1 thread and with one thread per core, as `pnpm train` runs it
+// by default (backend auto; on wasm one data-parallel replica per core, `ReplicaPool`), and in the
+// same run the same step in PyTorch on the CPU (scripts/bench_train_torch.py, the newest torch pip
+// serves, in the project's venv from scripts/setup-python.sh) with 1 thread and one per core: the
+// peer. Reports seconds per step, each backend's ratio to PyTorch and tfjs kernels per step.
+// Every measurement runs in its own process (thread counts are fixed per process); runs of a
+// configuration alternate between engines, so that load from other processes spreads over all of
+// them. Prints one JSON object on stdout, progress on stderr.
 //   npx tsx scripts/bench-train.ts [--configs 2d,3d] [--repeats 2] [--steps 3] [--cpu] [--quick]
 import { scriptArgs } from './scriptArgs.ts';
 import { execFileSync } from 'node:child_process';
@@ -15,6 +17,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '@oxels/raycast';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   AdamW,
   type BackendName,
@@ -62,6 +65,8 @@ interface Measurement {
   /** CPU time of the whole process (all threads) per step: less sensitive to other load than wall time. */
   cpuSecondsPerStep: number[];
   parameterCount?: number;
+  /** tfjs kernels one step runs on the main thread (`tf.profile`, an untimed extra step). */
+  kernelsPerStep?: number;
 }
 
 /** A synthetic batch: seeded random images, N = H*W/8 samples per image, 1/8 of them positive. */
@@ -90,7 +95,10 @@ function syntheticBatch(pairs: number, size: number, seed: number): LossBatch {
  */
 async function measureTfjs(job: Job): Promise<Measurement> {
   const wantReplicas = job.replicas === 0 ? availableParallelism() : (job.replicas ?? 1);
-  const info = await initBackend(job.backend ?? 'auto', { threads: wantReplicas > 1 ? 1 : job.threads });
+  const info = await initBackend(job.backend ?? 'auto', {
+    threads: job.threads,
+    wasmThreads: wantReplicas > 1 ? 1 : job.threads,
+  });
   const { model: config, pairs, size } = CONFIGS[job.config];
   const model = new UNet(config, 1);
   const pool =
@@ -112,6 +120,9 @@ async function measureTfjs(job: Job): Promise<Measurement> {
     seconds.push((performance.now() - t0) / 1000);
     cpuSeconds.push((c.user + c.system) / 1e6);
   }
+  const profile = await tf.profile(() =>
+    objective.step(optimizer, batch, job.steps + 1).then(() => tf.scalar(0)),
+  );
   await pool?.close();
   return {
     backend: info.backend,
@@ -119,10 +130,14 @@ async function measureTfjs(job: Job): Promise<Measurement> {
     threads: job.threads,
     secondsPerStep: seconds,
     cpuSecondsPerStep: cpuSeconds,
+    kernelsPerStep: profile.kernels.length,
   };
 }
 
 const SCRIPT = fileURLToPath(import.meta.url);
+const SETUP_PYTHON = fileURLToPath(new URL('./setup-python.sh', import.meta.url));
+/** The project venv's python with torch (set up on first use); see `requireTorch`. */
+let python = '';
 const TORCH_SCRIPT = fileURLToPath(new URL('./bench_train_torch.py', import.meta.url));
 
 /** The PyTorch peer's arguments that pick the same network as `CONFIGS[config].model`. */
@@ -135,7 +150,7 @@ function run(job: Job): Measurement {
   const { pairs, size } = CONFIGS[job.config];
   if (job.engine === 'torch') {
     const out = execFileSync(
-      '/usr/bin/python3',
+      python,
       [
         TORCH_SCRIPT,
         ...torchModelArgs(job.config),
@@ -196,7 +211,7 @@ async function torchParity(config: ConfigName): Promise<unknown> {
     writeFileSync(join(dir, 'shapes.json'), JSON.stringify({ x: x.shape, y: y.shape }));
     writeFileSync(join(dir, 'x.bin'), bytes(x.dataSync() as Float32Array));
     writeFileSync(join(dir, 'y.bin'), bytes(y.dataSync() as Float32Array));
-    const out = execFileSync('/usr/bin/python3', [TORCH_SCRIPT, ...torchModelArgs(config), '--parity', dir], {
+    const out = execFileSync(python, [TORCH_SCRIPT, ...torchModelArgs(config), '--parity', dir], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -210,12 +225,27 @@ async function torchParity(config: ConfigName): Promise<unknown> {
 /** The peer is the point of the comparison: without PyTorch, say so before minutes of tfjs runs. */
 function requireTorch(): void {
   try {
-    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    const out = execFileSync('bash', [SETUP_PYTHON], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    python = out.trim().split('\n').at(-1)!;
   } catch {
     console.error(
-      'bench-train: the PyTorch peer needs /usr/bin/python3 with torch (as root: apt-get install python3-torch)',
+      'bench-train: the PyTorch peer needs torch in the project venv, and scripts/setup-python.sh failed',
     );
     process.exit(1);
+  }
+}
+
+/** Whether the native backend loads here (a child process: it must not fix this one's backend). */
+function hasTensorflow(): boolean {
+  const probe = `import('@oxels/trainer').then((t) => t.initBackend('tensorflow')).then(() => process.exit(0), () => process.exit(1))`;
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', '-e', probe], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -241,6 +271,9 @@ async function main(): Promise<void> {
   const repeats = values.quick ? 1 : Number(values.repeats);
   const steps = values.quick ? 2 : Number(values.steps);
   requireTorch();
+  const tensorflow = hasTensorflow();
+  if (!tensorflow)
+    process.stderr.write('bench-train: no native TensorFlow backend here (scripts/setup-tensorflow.sh)\n');
   const cores = availableParallelism();
   const configs = values.configs.split(',') as ConfigName[];
   const result: Record<string, unknown> = {
@@ -256,6 +289,10 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   for (const config of configs) {
     const engines: Record<string, Omit<Job, 'config' | 'steps'>> = {
+      ...(tensorflow && {
+        'tensorflow-1': { engine: 'tfjs', backend: 'tensorflow', threads: 1 },
+        [`tensorflow-${cores}`]: { engine: 'tfjs', backend: 'tensorflow', threads: cores },
+      }),
       'wasm-1': { engine: 'tfjs', backend: 'wasm', threads: 1 },
       [`wasm-${cores}`]: { engine: 'tfjs', backend: 'wasm', threads: cores },
       'torch-1': { engine: 'torch', threads: 1 },
@@ -288,12 +325,20 @@ async function main(): Promise<void> {
         minSecondsPerStep: round(Math.min(...all)),
         stepsPerSecond: round(1 / sec),
         cpuSecondsPerStep: round(median(list.flatMap((s) => s.m.cpuSecondsPerStep))),
+        ...(list[0].m.kernelsPerStep !== undefined && { kernelsPerStep: list[0].m.kernelsPerStep }),
         runMedians: list.map((s) => round(median(s.m.secondsPerStep))),
         loadAverageAfterRuns: list.map((s) => round(s.load)),
       };
     }
     const peer = runs[`torch-${cores}`];
     const ratio = runs.default.stepsPerSecond / peer.stepsPerSecond;
+    // Each tfjs engine against PyTorch with the same thread count: the figure the milestones name.
+    const ratios: Record<string, number> = {};
+    for (const name of Object.keys(runs).filter((n) => !n.startsWith('torch'))) {
+      const threads = name.endsWith('-1') ? 1 : cores;
+      ratios[name] = round(runs[name].stepsPerSecond / runs[`torch-${threads}`].stepsPerSecond);
+    }
+    const cpuOf = (name: string) => median(samples.get(name)!.flatMap((s) => s.m.cpuSecondsPerStep));
     const { model, pairs, size } = CONFIGS[config];
     results[config] = {
       torchParity: await torchParity(config),
@@ -305,30 +350,22 @@ async function main(): Promise<void> {
       size,
       samplesPerImage: (size * size) / 8,
       runs: report,
-      defaultBackend: 'default',
+      defaultBackend: report.default && (report.default as { backend: string }).backend,
       peer: `torch-${cores}`,
       peerRatio: round(ratio),
-      target: round(1 / 3),
-      meetsTarget: ratio >= 1 / 3,
-      bestTfjsVsBestTorch: round(
-        Math.max(
-          runs['wasm-1'].stepsPerSecond,
-          runs[`wasm-${cores}`].stepsPerSecond,
-          runs.default.stepsPerSecond,
-        ) / Math.max(runs['torch-1'].stepsPerSecond, peer.stepsPerSecond),
-      ),
+      ratiosToTorch: ratios,
+      milestones: { first: 0.6, second: 0.8, goal: 1 },
       // CPU seconds per step, torch over tfjs, both on one thread: the efficiency ratio least
       // disturbed by other processes (they stretch wall time, not the CPU time a step needs).
-      singleThreadCpuRatio: round(
-        median(samples.get('torch-1')!.flatMap((s) => s.m.cpuSecondsPerStep)) /
-          median(samples.get('wasm-1')!.flatMap((s) => s.m.cpuSecondsPerStep)),
+      singleThreadCpuRatio: Object.fromEntries(
+        ['tensorflow-1', 'wasm-1'].filter((n) => runs[n]).map((n) => [n, round(cpuOf('torch-1') / cpuOf(n))]),
       ),
-      // From 1 to all cores: wasm's own threads, the default (replicas, when it is wasm), PyTorch.
-      threadScaling: {
-        wasmThreads: round(runs[`wasm-${cores}`].stepsPerSecond / runs['wasm-1'].stepsPerSecond),
-        default: round(runs.default.stepsPerSecond / runs['wasm-1'].stepsPerSecond),
-        torch: round(peer.stepsPerSecond / runs['torch-1'].stepsPerSecond),
-      },
+      // From 1 to all cores, per engine.
+      threadScaling: Object.fromEntries(
+        ['tensorflow', 'wasm', 'torch']
+          .filter((e) => runs[`${e}-1`])
+          .map((e) => [e, round(runs[`${e}-${cores}`].stepsPerSecond / runs[`${e}-1`].stepsPerSecond)]),
+      ),
     };
   }
   result.configs = results;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything oxels needs on a fresh Debian machine: system packages (when run as root),
-# pnpm (without corepack, which fails on these machines) and the workspace's node modules.
+# pnpm (without corepack, which fails on these machines), the workspace's node modules and the
+# trainer's native TensorFlow backend (scripts/setup-tensorflow.sh).
 #   scripts/setup.sh          what gen-scenes / train / inspect need
 #   scripts/setup.sh --test   plus the packages the test suite reads (fixtures, browser)
 set -euo pipefail
@@ -32,3 +33,5 @@ if ! command -v pnpm >/dev/null; then
 fi
 if command -v pnpm >/dev/null; then PNPM=(pnpm); else PNPM=(npx -y pnpm@9); fi
 "${PNPM[@]}" install --frozen-lockfile --reporter=silent
+# The native TensorFlow backend (the trainer's fastest on a CPU); skipped with OXELS_NO_TENSORFLOW=1.
+bash scripts/setup-tensorflow.sh

@@ -186,7 +186,12 @@ const program = new Command('train')
     DEFAULT_KEEP_EVERY,
   )
   .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]).default('auto'))
-  .option('--threads <n>', 'wasm threads in all (0 = one per core)', intFlag('--threads', 0), 0)
+  .option(
+    '--threads <n>',
+    'threads in all, wasm or TensorFlow (0 = one per core)',
+    intFlag('--threads', 0),
+    0,
+  )
   .option(
     '--replicas <n>',
     'data-parallel replicas of the oxel step on wasm, sharing the threads (0 = one per thread)',

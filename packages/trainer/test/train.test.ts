@@ -234,6 +234,22 @@ describe('train CLI', () => {
       (err: { code: number; stderr: string }) => err,
     );
 
+  it('--backend tensorflow without the native backend says how to install it', async () => {
+    const missing = await promisify(execFile)(
+      'npx',
+      ['tsx', 'packages/trainer/bin/train.ts', '--quiet', '--data', data, '--backend', 'tensorflow'],
+      { cwd: root, env: { ...process.env, OXELS_NO_TENSORFLOW: '1' } },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(
+      /train: error: initBackend: backend 'tensorflow': turned off by OXELS_NO_TENSORFLOW=1; install it with `bash scripts\/setup-tensorflow.sh`/,
+    );
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('fails clearly on bad flags and bad data', async () => {
     const flag = await train(['--data', data, '--stepz', '3']);
     expect(flag.code).not.toBe(0);

@@ -62,14 +62,15 @@ describe('initBackend', () => {
   });
 
   it('fails with BACKEND_UNAVAILABLE, naming the fix, when a requested backend cannot run', async () => {
-    const installed = await import('@tensorflow/tfjs-node' as string).then(
-      () => true,
-      () => false,
-    );
-    if (!installed) {
+    const previous = process.env.OXELS_NO_TENSORFLOW;
+    process.env.OXELS_NO_TENSORFLOW = '1';
+    try {
       await expect(initBackend('tensorflow')).rejects.toThrow(
-        /needs @tensorflow\/tfjs-node-gpu or @tensorflow\/tfjs-node/,
+        /install it with `bash scripts\/setup-tensorflow.sh`/,
       );
+    } finally {
+      if (previous === undefined) delete process.env.OXELS_NO_TENSORFLOW;
+      else process.env.OXELS_NO_TENSORFLOW = previous;
     }
     // Without a hardware GPU adapter (this machine has none; a GPU machine runs it).
     const webgpu = await initBackend('webgpu').then(

@@ -159,7 +159,7 @@ export function trainProbe(data: ProbeData, options: Partial<ProbeTrainOptions> 
           // Sigmoid cross-entropy on logits: softplus(z) - y z.
           return tf.mean(tf.sub(tf.softplus(z), tf.mul(y, z))) as tf.Scalar;
         }, vars);
-        optimizer.applyGradients(new Map(names.map((n, k) => [n, grads[vars[k].name]])));
+        tf.dispose(optimizer.applyGradients(new Map(names.map((n, k) => [n, grads[vars[k].name]]))));
         lossSum += value.dataSync()[0] * y.shape[0];
         correct += hits!.dataSync()[0];
         tf.dispose([x, y, value, hits!, ...Object.values(grads)]);

@@ -3,14 +3,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { AdamW } from './AdamW.ts';
 
-describe('AdamW', () => {
+describe.each(['flat', 'perParameter'] as const)('AdamW (%s moments)', (layout) => {
   beforeAll(async () => {
     await initBackend('cpu');
   });
 
   it('follows the AdamW recurrences with decoupled weight decay over two steps', () => {
     const w = tf.variable(tf.tensor1d([1, -2]));
-    const opt = new AdamW(new Map([['w', w]]), { beta1: 0.9, beta2: 0.99, epsilon: 1e-8, weightDecay: 0.1 });
+    const opt = new AdamW(
+      new Map([['w', w]]),
+      { beta1: 0.9, beta2: 0.99, epsilon: 1e-8, weightDecay: 0.1 },
+      layout,
+    );
     opt.learningRate = 0.01;
     const gs = [
       [0.5, -1],
@@ -48,15 +52,21 @@ describe('AdamW', () => {
         ['a', a],
         ['b', b],
       ]),
+      {},
+      layout,
     );
     opt.applyGradients(new Map([['a', tf.tensor1d([1, 1])]]));
     expect(Array.from(b.dataSync())).toEqual([3]);
     const state = opt.getState();
+    expect(Array.from(state.m.get('b')!.data)).toEqual([0]);
+    expect(Array.from(state.m.get('a')!.data)).toEqual([expect.closeTo(0.1, 7), expect.closeTo(0.1, 7)]);
     const other = new AdamW(
       new Map([
         ['a', tf.variable(tf.tensor1d([0, 0]))],
         ['b', tf.variable(tf.tensor1d([0]))],
       ]),
+      {},
+      layout,
     );
     other.setState(state);
     expect(other.getState().m.get('a')?.data).toEqual(state.m.get('a')?.data);
@@ -64,4 +74,45 @@ describe('AdamW', () => {
     state.v.delete('b');
     expect(() => other.setState(state)).toThrow(/v\[b\] missing/);
   });
+
+  it('clips to the global norm: gradients (3, 4) at maxNorm 1 step like (0.6, 0.8) unclipped', () => {
+    const clipped = tf.variable(tf.tensor1d([1, 1]));
+    const scaled = tf.variable(tf.tensor1d([1, 1]));
+    const a = new AdamW(new Map([['w', clipped]]), { weightDecay: 0 }, layout);
+    const b = new AdamW(new Map([['w', scaled]]), { weightDecay: 0 }, layout);
+    for (const opt of [a, b]) opt.learningRate = 0.1;
+    for (let t = 0; t < 2; t++) {
+      const norm = a.applyGradients(new Map([['w', tf.tensor1d([3, 4])]]), 1);
+      expect(norm.dataSync()[0]).toBeCloseTo(5, 5);
+      b.applyGradients(new Map([['w', tf.tensor1d([0.6, 0.8])]]));
+    }
+    const [x, y] = [clipped.dataSync(), scaled.dataSync()];
+    expect(x[0]).toBeCloseTo(y[0], 6);
+    expect(x[1]).toBeCloseTo(y[1], 6);
+    expect(x[0]).not.toBeCloseTo(1, 2);
+  });
+});
+
+it('AdamW state moves between the layouts (a wasm checkpoint resumes on tensorflow)', async () => {
+  await initBackend('cpu');
+  const params = () =>
+    new Map<string, tf.Variable>([
+      ['a', tf.variable(tf.tensor2d([1, 2, 3, 4], [2, 2]))],
+      ['b', tf.variable(tf.tensor1d([5]))],
+    ]);
+  const perParameter = new AdamW(params(), {}, 'perParameter');
+  perParameter.applyGradients(
+    new Map([
+      ['a', tf.ones([2, 2])],
+      ['b', tf.tensor1d([-2])],
+    ]),
+  );
+  const flat = new AdamW(params(), {}, 'flat');
+  flat.setState(perParameter.getState());
+  const [x, y] = [perParameter.getState(), flat.getState()];
+  expect(y.step).toBe(1);
+  for (const name of ['a', 'b']) {
+    expect(y.m.get(name)).toEqual(x.m.get(name));
+    expect(y.v.get(name)).toEqual(x.v.get(name));
+  }
 });

@@ -8,18 +8,16 @@ describe('clipByGlobalNorm', () => {
     await initBackend('cpu');
   });
 
-  it('scales all gradients by maxNorm / norm when the global norm exceeds maxNorm', () => {
-    const grads = new Map([
-      ['a', tf.tensor1d([3, 0])],
-      ['b', tf.tensor1d([4])],
-    ]);
-    const clipped = clipByGlobalNorm(grads, 1);
-    expect(clipped.norm.dataSync()[0]).toBeCloseTo(5, 6);
-    expect(Array.from(clipped.grads.get('a')!.dataSync())).toEqual([expect.closeTo(0.6, 5), 0]);
-    expect(clipped.grads.get('b')!.dataSync()[0]).toBeCloseTo(0.8, 5);
-    const loose = clipByGlobalNorm(grads, 10);
-    expect(Array.from(loose.grads.get('a')!.dataSync())).toEqual([3, 0]);
-    const off = clipByGlobalNorm(grads, 0);
-    expect(off.grads.get('b')!.dataSync()[0]).toBe(4);
+  it('scales by maxNorm / norm when the global norm exceeds maxNorm, and only then', () => {
+    // Gradients (3, 0) and (4): global norm 5, whether given apart or flattened into one tensor.
+    for (const grads of [[tf.tensor1d([3, 0]), tf.tensor1d([4])], [tf.tensor1d([3, 0, 4])]]) {
+      const clipped = clipByGlobalNorm(grads, 1);
+      expect(clipped.norm.dataSync()[0]).toBeCloseTo(5, 6);
+      expect(clipped.scale!.dataSync()[0]).toBeCloseTo(0.2, 6);
+      expect(clipByGlobalNorm(grads, 10).scale!.dataSync()[0]).toBe(1);
+      const off = clipByGlobalNorm(grads, 0);
+      expect(off.scale).toBeNull();
+      expect(off.norm.dataSync()[0]).toBeCloseTo(5, 6);
+    }
   });
 });

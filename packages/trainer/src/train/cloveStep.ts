@@ -7,7 +7,13 @@ import type { UNet } from '../model/UNet.ts';
 import type { AdamW } from './AdamW.ts';
 import { emaUpdate } from './emaUpdate.ts';
 import { copyModel, matchedPixelsOf, teacherEmbeddings } from './objectiveUtils.ts';
-import { applyGradientStep, gradientsOf, type TrainBatch, type TrainStepResult } from './trainStep.ts';
+import {
+  applyGradientStep,
+  gradientsOf,
+  type LossAndGradients,
+  type TrainBatch,
+  type TrainStepResult,
+} from './trainStep.ts';
 
 /** CLoVE's hyperparameters (Silva et al.), as saved in a run's config. */
 export interface CloveOptions {
@@ -90,6 +96,28 @@ export interface CloveStepOptions extends CloveOptions {
  * Returns loss; `within` = mean cosine similarity to the positive, `between` = mean hard-negative
  * similarity. Creates no lasting tensors.
  */
+/**
+ * CLoVE's loss and its gradient for the student's and the predictor's parameters (what `cloveStep`
+ * applies), with the teacher's targets of the step. The caller disposes both.
+ */
+export function cloveGradients(
+  student: UNet,
+  state: CloveState,
+  batch: TrainBatch,
+  options: Partial<CloveStepOptions> = {},
+): { gradients: LossAndGradients; targets: tf.Tensor2D } {
+  const opts = { ...DEFAULT_CLOVE_OPTIONS, seed: 0, ...options };
+  const matched = matchedPixelsOf(batch, opts.matches, opts.seed);
+  const targets = teacherEmbeddings(state.teacher, batch.view2, matched.rows2);
+  const gradients = gradientsOf(cloveParameters(student, state), () => {
+    const out = l2Normalize(student.forward(batch.view1, { training: true, seed: opts.seed }));
+    const predictions = state.predictor.forward(out, matched.rows1, matched.counts);
+    const terms = cloveLoss(predictions, targets, opts);
+    return { loss: terms.loss, within: terms.positive, between: terms.negative };
+  });
+  return { gradients, targets };
+}
+
 export function cloveStep(
   student: UNet,
   state: CloveState,
@@ -98,18 +126,8 @@ export function cloveStep(
   options: Partial<CloveStepOptions> = {},
 ): TrainStepResult {
   const opts = { ...DEFAULT_CLOVE_OPTIONS, clipNorm: DEFAULT_CLIP_NORM, seed: 0, ...options };
-  const matched = matchedPixelsOf(batch, opts.matches, opts.seed);
-  const targets = teacherEmbeddings(state.teacher, batch.view2, matched.rows2);
-  const result = applyGradientStep(
-    optimizer,
-    gradientsOf(cloveParameters(student, state), () => {
-      const out = l2Normalize(student.forward(batch.view1, { training: true, seed: opts.seed }));
-      const predictions = state.predictor.forward(out, matched.rows1, matched.counts);
-      const terms = cloveLoss(predictions, targets, opts);
-      return { loss: terms.loss, within: terms.positive, between: terms.negative };
-    }),
-    opts.clipNorm,
-  );
+  const { gradients, targets } = cloveGradients(student, state, batch, opts);
+  const result = applyGradientStep(optimizer, gradients, opts.clipNorm);
   emaUpdate(state.teacher.parameters, student.parameters, opts.momentum);
   targets.dispose();
   return result;

@@ -82,7 +82,11 @@ export async function runTraining(
   validateTrainConfig(config);
   const log = hooks.onLog ?? (() => {});
   const wanted = wantedReplicas(run, config);
-  const mainBackend = await initBackend(run.backend, { threads: wanted > 1 ? 1 : run.threads });
+  // Replicas split the step only on wasm; any other backend gets the whole thread budget.
+  const mainBackend = await initBackend(run.backend, {
+    threads: run.threads,
+    wasmThreads: wanted > 1 ? 1 : run.threads,
+  });
   const configPath = join(runDir, 'config.json');
   const metricsPath = join(runDir, 'metrics.jsonl');
   const checkpoint = run.resume ? await resumeFrom(runDir, config) : freshRun(runDir);

@@ -5,7 +5,6 @@ import type { UNet } from '../model/UNet.ts';
 import { type HardNegatives, mineHardNegatives } from '../losses/mineHardNegatives.ts';
 import { oxelLossStacked } from '../losses/oxelLoss.ts';
 import type { AdamW } from './AdamW.ts';
-import { clipByGlobalNorm } from './clipByGlobalNorm.ts';
 
 /**
  * One training batch: B image pairs with their sampled pixels (see `OxelLossInputs` for the index
@@ -128,10 +127,9 @@ export function gradientsOf(
  * device at once. Disposes every tensor of `g`.
  */
 export function applyGradientStep(optimizer: AdamW, g: LossAndGradients, clipNorm: number): TrainStepResult {
-  const clipped = clipByGlobalNorm(g.grads, clipNorm);
-  optimizer.applyGradients(clipped.grads);
-  const numbers = tf.tidy(() => tf.stack([g.loss, g.within, g.between, clipped.norm]).dataSync());
-  tf.dispose([g.loss, g.within, g.between, clipped.norm, ...g.grads.values(), ...clipped.grads.values()]);
+  const norm = optimizer.applyGradients(g.grads, clipNorm);
+  const numbers = tf.tidy(() => tf.stack([g.loss, g.within, g.between, norm]).dataSync());
+  tf.dispose([g.loss, g.within, g.between, norm, ...g.grads.values()]);
   return { loss: numbers[0], within: numbers[1], between: numbers[2], gradNorm: numbers[3] };
 }
 

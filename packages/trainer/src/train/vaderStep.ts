@@ -8,7 +8,13 @@ import type { UNet } from '../model/UNet.ts';
 import type { AdamW } from './AdamW.ts';
 import { emaUpdate } from './emaUpdate.ts';
 import { copyModel, embeddingsAt, matchedPixelsOf, teacherEmbeddings } from './objectiveUtils.ts';
-import { applyGradientStep, gradientsOf, type TrainBatch, type TrainStepResult } from './trainStep.ts';
+import {
+  applyGradientStep,
+  gradientsOf,
+  type LossAndGradients,
+  type TrainBatch,
+  type TrainStepResult,
+} from './trainStep.ts';
 
 /** VADeR's hyperparameters (Pinheiro et al. 2020), as saved in a run's config. */
 export interface VaderOptions {
@@ -82,6 +88,27 @@ export interface VaderStepOptions extends VaderOptions {
  * Returns loss; `within` = mean cosine similarity to the positive key, `between` = mean cosine
  * similarity to the queue. Creates no lasting tensors.
  */
+/**
+ * VADeR's loss and its gradient for the student's parameters (what `vaderStep` applies), with the
+ * teacher's keys of the step (which then enter the queue). The caller disposes both.
+ */
+export function vaderGradients(
+  student: UNet,
+  state: VaderState,
+  batch: TrainBatch,
+  options: Partial<VaderStepOptions> = {},
+): { gradients: LossAndGradients; keys: tf.Tensor2D } {
+  const opts = { ...DEFAULT_VADER_OPTIONS, seed: 0, ...options };
+  const matched = matchedPixelsOf(batch, opts.matches, opts.seed);
+  const keys = teacherEmbeddings(state.teacher, batch.view2, matched.rows2);
+  const gradients = gradientsOf(student.parameters, () => {
+    const out = student.forward(batch.view1, { training: true, seed: opts.seed });
+    const terms = vaderLoss(embeddingsAt(out, matched.rows1), keys, state.queue, opts);
+    return { loss: terms.loss, within: terms.positive, between: terms.negative };
+  });
+  return { gradients, keys };
+}
+
 export function vaderStep(
   student: UNet,
   state: VaderState,
@@ -90,17 +117,8 @@ export function vaderStep(
   options: Partial<VaderStepOptions> = {},
 ): TrainStepResult {
   const opts = { ...DEFAULT_VADER_OPTIONS, clipNorm: DEFAULT_CLIP_NORM, seed: 0, ...options };
-  const matched = matchedPixelsOf(batch, opts.matches, opts.seed);
-  const keys = teacherEmbeddings(state.teacher, batch.view2, matched.rows2);
-  const result = applyGradientStep(
-    optimizer,
-    gradientsOf(student.parameters, () => {
-      const out = student.forward(batch.view1, { training: true, seed: opts.seed });
-      const terms = vaderLoss(embeddingsAt(out, matched.rows1), keys, state.queue, opts);
-      return { loss: terms.loss, within: terms.positive, between: terms.negative };
-    }),
-    opts.clipNorm,
-  );
+  const { gradients, keys } = vaderGradients(student, state, batch, opts);
+  const result = applyGradientStep(optimizer, gradients, opts.clipNorm);
   emaUpdate(state.teacher.parameters, student.parameters, opts.momentum);
   const size = state.queue.shape[0];
   tf.tidy(() => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { UNetNormalization } from '../../constants.ts';
+import { normalizeRows } from '../../backend/tensorflowKernels.ts';
 import { sumRows } from './sumRows.ts';
 
 // Normalisation + SiLU, written for the wasm backend's fast paths. Two layouts share one code path:
@@ -34,9 +35,38 @@ export function normSiluParts(
   epsilon: number,
   over: UNetNormalization,
 ): tf.Tensor4D[] {
+  if (tf.getBackend() === 'tensorflow') return normSiluNative(parts, gammas, betas, epsilon, over);
   const layout = LAYOUTS[over];
   const stats = normStats(parts, epsilon, layout);
   return parts.map((x, i) => normalizeSilu(x, stats, gammas[i], betas[i], layout));
+}
+
+/**
+ * `normSiluParts` on libtensorflow: the normalisation is TensorFlow's fused batch norm (two kernels,
+ * `normalizeRows`), the affine and SiLU by automatic differentiation, and the parts concatenated
+ * first (one Concat and one SplitV kernel, cheap there).
+ */
+function normSiluNative(
+  parts: tf.Tensor4D[],
+  gammas: tf.Tensor1D[],
+  betas: tf.Tensor1D[],
+  epsilon: number,
+  over: UNetNormalization,
+): tf.Tensor4D[] {
+  const one = parts.length === 1;
+  const x = one ? parts[0] : tf.concat(parts, 3);
+  const [b, h, w, c] = x.shape;
+  const rows = over === 'image' ? tf.reshape(x, [b, h * w * c]) : tf.reshape(x, [b * h * w, c]);
+  const xhat = tf.reshape(normalizeRows(rows as tf.Tensor2D, epsilon), x.shape);
+  const y = tf.add(tf.mul(xhat, one ? gammas[0] : tf.concat(gammas)), one ? betas[0] : tf.concat(betas));
+  const out = tf.mul(y, tf.sigmoid(y)) as tf.Tensor4D;
+  return one
+    ? [out]
+    : tf.split(
+        out,
+        parts.map((p) => p.shape[3]),
+        3,
+      );
 }
 
 /** `normSiluParts` of a single tensor [B, H, W, C]. */

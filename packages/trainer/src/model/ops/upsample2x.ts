@@ -7,6 +7,10 @@ import * as tf from '@tensorflow/tfjs-core';
  * kernel is right), and XNNPACK's pooling is the faster kernel on wasm anyway.
  */
 export function upsample2x(x: tf.Tensor4D): tf.Tensor4D {
+  // libtensorflow's ResizeNearestNeighborGrad is right, and one kernel.
+  if (tf.getBackend() === 'tensorflow') {
+    return tf.image.resizeNearestNeighbor(x, [x.shape[1] * 2, x.shape[2] * 2]);
+  }
   return tf.customGrad((xi) => {
     const input = xi as tf.Tensor4D;
     return {
