@@ -29,10 +29,16 @@ export {
 // backend: tfjs backend selection (tensorflow / webgpu / wasm / cpu)
 export type { BackendInfo, InitBackendOptions } from './backend/initBackend.ts';
 export { DEFAULT_INIT_BACKEND_OPTIONS, initBackend } from './backend/initBackend.ts';
+export type { OpFormulations } from './backend/opFormulations.ts';
+export { opFormulations, setOpFormulations } from './backend/opFormulations.ts';
 
 // model: the paper's U-Net
 export type { UNetForwardOptions, WeightArray } from './model/UNet.ts';
 export { DEFAULT_UNET_FORWARD_OPTIONS, UNet } from './model/UNet.ts';
+export { conv2dBias } from './model/ops/conv2dBias.ts';
+export { normSilu } from './model/ops/normSilu.ts';
+export { sumRows } from './model/ops/sumRows.ts';
+export { upsample2x } from './model/ops/upsample2x.ts';
 export type { ParameterSpec } from './model/unetParameters.ts';
 export { unetParameterCount, unetParameters } from './model/unetParameters.ts';
 export { hwioToOihw, oihwToHwio } from './model/weightLayout.ts';

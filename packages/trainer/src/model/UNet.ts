@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { UNetConfig } from '../constants.ts';
 import { assert } from '../errors.ts';
 import { initialValues } from './initializers.ts';
+import { opFormulations } from '../backend/opFormulations.ts';
 import { conv2dBias } from './ops/conv2dBias.ts';
 import { groupNorm, normSilu, normSiluParts } from './ops/normSilu.ts';
 import { upsample2x } from './ops/upsample2x.ts';
@@ -84,8 +85,12 @@ export class UNet {
     return tf.tidy(() => {
       const drop = (t: tf.Tensor4D, rate: number, name: string): tf.Tensor4D =>
         training && rate > 0 ? (tf.dropout(t, rate, undefined, `${seed}:${name}`) as tf.Tensor4D) : t;
-      /** Residual block over the channel concat of `inputs` (never built: see normSiluParts). */
-      const block = (name: string, inputs: tf.Tensor4D[], rate: number): tf.Tensor4D => {
+      // wasm never builds the decoder's channel concat (see normSiluParts); on tensorflow a Concat is
+      // one cheap kernel, and one convolution beats one per part plus their sum.
+      const concatFirst = opFormulations().decoderInput === 'concat';
+      /** Residual block over the channel concat of `inputs`. */
+      const block = (name: string, parts: tf.Tensor4D[], rate: number): tf.Tensor4D => {
+        const inputs = concatFirst && parts.length > 1 ? [tf.concat(parts, 3)] : parts;
         let h = this.convParts(`${name}.conv1`, this.normSiluParts(`${name}.norm1`, inputs));
         h = drop(this.normSilu(`${name}.norm2`, h), rate, name);
         h = this.conv(`${name}.conv2`, h);

@@ -3,6 +3,7 @@ import { type AdamWOptions, DEFAULT_ADAMW_OPTIONS } from '../constants.ts';
 import { assert } from '../errors.ts';
 import type { WeightArray } from '../model/UNet.ts';
 import { clipByGlobalNorm } from './clipByGlobalNorm.ts';
+import { type OpFormulations, opFormulations } from '../backend/opFormulations.ts';
 
 /** Serialisable optimiser state (for checkpoints): step count and both moment estimates by parameter name. */
 export interface AdamWState {
@@ -20,20 +21,13 @@ interface FlatSlot {
 }
 
 /**
- * Backends on which AdamW works on one flat vector of all parameters: each kernel call costs
- * 15-50 us in tfjs-node, and there a dozen kernels per step beat a dozen per parameter (2D U-Net,
- * 132 parameters: 22 ms against 39 ms per update). wasm slices a flat vector back into parameters
- * slowly (SplitV: 250 ms for those 132), so it keeps one set of moments per parameter.
- */
-const FLAT_BACKENDS = new Set(['tensorflow', 'webgpu']);
-
-/**
  * AdamW (Loshchilov & Hutter 2019) with decoupled weight decay, as torch.optim.AdamW: per step t,
  * w -= lr * weightDecay * w; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
  * w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps). Decay applies to every parameter, as
  * torch's default does. The update is the same element by element on every backend; how the moments
  * are stored (one flat vector, or one tensor per parameter) follows the backend current at
- * construction (FLAT_BACKENDS). Owns its moment tensors: call `dispose()`.
+ * construction (`opFormulations`: on tensorflow a dozen kernels per step beat a dozen per parameter,
+ * 22 ms against 39 ms per update of the 2D U-Net; wasm's SplitV is slow). Owns its moment tensors: call `dispose()`.
  */
 export class AdamW {
   readonly options: Readonly<AdamWOptions>;
@@ -49,12 +43,12 @@ export class AdamW {
 
   /**
    * @param params the variables to optimise, by name (e.g. `UNet.parameters`)
-   * @param layout `flat` or `perParameter` moments; default: by the current backend (FLAT_BACKENDS)
+   * @param layout `flat` or `perParameter` moments; default: the current backend's (`opFormulations`)
    */
   constructor(
     params: ReadonlyMap<string, tf.Variable>,
     options: Partial<AdamWOptions> = {},
-    layout: 'flat' | 'perParameter' = FLAT_BACKENDS.has(tf.getBackend()) ? 'flat' : 'perParameter',
+    layout: OpFormulations['adamw'] = opFormulations().adamw,
   ) {
     this.options = Object.freeze({ ...DEFAULT_ADAMW_OPTIONS, ...options });
     const { beta1, beta2, epsilon, weightDecay } = this.options;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { opFormulations } from '../../backend/opFormulations.ts';
 import { sumRows } from './sumRows.ts';
 
 /**
@@ -24,7 +25,7 @@ export function conv2dBias(
 ): tf.Tensor4D {
   // libtensorflow has native Conv2DBackpropInput/Filter (oneDNN), 25-40% faster there than the
   // forward-convolution gradients below, which exist for wasm.
-  if (tf.getBackend() === 'tensorflow') {
+  if (opFormulations().convGradients === 'native') {
     return tf.fused.conv2d({ x, filter, bias: bias ?? undefined, strides: 1, pad: 'same' });
   }
   if (bias === null) return (inputGrad ? convWithInputGrad : convNoInputGrad)(x, filter);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { UNetNormalization } from '../../constants.ts';
-import { normalizeRows } from '../../backend/tensorflowKernels.ts';
+import { opFormulations } from '../../backend/opFormulations.ts';
+import { affineSilu, normalizeRows } from '../../backend/tensorflowKernels.ts';
 import { sumRows } from './sumRows.ts';
 
 // Normalisation + SiLU, written for the wasm backend's fast paths. Two layouts share one code path:
@@ -35,7 +36,7 @@ export function normSiluParts(
   epsilon: number,
   over: UNetNormalization,
 ): tf.Tensor4D[] {
-  if (tf.getBackend() === 'tensorflow') return normSiluNative(parts, gammas, betas, epsilon, over);
+  if (opFormulations().norm === 'fusedBatchNorm') return normSiluNative(parts, gammas, betas, epsilon, over);
   const layout = LAYOUTS[over];
   const stats = normStats(parts, epsilon, layout);
   return parts.map((x, i) => normalizeSilu(x, stats, gammas[i], betas[i], layout));
@@ -43,8 +44,8 @@ export function normSiluParts(
 
 /**
  * `normSiluParts` on libtensorflow: the normalisation is TensorFlow's fused batch norm (two kernels,
- * `normalizeRows`), the affine and SiLU by automatic differentiation, and the parts concatenated
- * first (one Concat and one SplitV kernel, cheap there).
+ * `normalizeRows`), the affine and SiLU `affineSilu`, and the parts concatenated first (one Concat
+ * and one SplitV kernel, cheap there).
  */
 function normSiluNative(
   parts: tf.Tensor4D[],
@@ -57,9 +58,8 @@ function normSiluNative(
   const x = one ? parts[0] : tf.concat(parts, 3);
   const [b, h, w, c] = x.shape;
   const rows = over === 'image' ? tf.reshape(x, [b, h * w * c]) : tf.reshape(x, [b * h * w, c]);
-  const xhat = tf.reshape(normalizeRows(rows as tf.Tensor2D, epsilon), x.shape);
-  const y = tf.add(tf.mul(xhat, one ? gammas[0] : tf.concat(gammas)), one ? betas[0] : tf.concat(betas));
-  const out = tf.mul(y, tf.sigmoid(y)) as tf.Tensor4D;
+  const xhat = tf.reshape(normalizeRows(rows as tf.Tensor2D, epsilon), x.shape) as tf.Tensor4D;
+  const out = affineSilu(xhat, one ? gammas[0] : tf.concat(gammas), one ? betas[0] : tf.concat(betas));
   return one
     ? [out]
     : tf.split(

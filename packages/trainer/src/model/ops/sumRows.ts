@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { opFormulations } from '../../backend/opFormulations.ts';
 
 /**
  * Sum over every axis but the last, [..., C] -> [C], as one average pool over the whole tensor viewed
@@ -8,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * pooling 0.2 ms (XNNPACK average pooling is NHWC-native). libtensorflow's Sum has no such problem.
  */
 export function sumRows(t: tf.Tensor): tf.Tensor1D {
-  if (tf.getBackend() === 'tensorflow') {
+  if (opFormulations().channelSum === 'sum') {
     return tf.sum(tf.reshape(t, [-1, t.shape[t.rank - 1]]), 0) as tf.Tensor1D;
   }
   const c = t.shape[t.rank - 1];

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { opFormulations } from '../../backend/opFormulations.ts';
 
 /**
  * Nearest-neighbour 2x upsampling, [B, h, w, C] -> [B, 2h, 2w, C], whose gradient (the sum of each
@@ -7,8 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
  * kernel is right), and XNNPACK's pooling is the faster kernel on wasm anyway.
  */
 export function upsample2x(x: tf.Tensor4D): tf.Tensor4D {
-  // libtensorflow's ResizeNearestNeighborGrad is right, and one kernel.
-  if (tf.getBackend() === 'tensorflow') {
+  // A backend whose ResizeNearestNeighborGrad is right and fast enough (opFormulations).
+  if (opFormulations().upsampleGradient === 'native') {
     return tf.image.resizeNearestNeighbor(x, [x.shape[1] * 2, x.shape[2] * 2]);
   }
   return tf.customGrad((xi) => {
