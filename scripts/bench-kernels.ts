@@ -21,6 +21,7 @@ import {
   opFormulations,
   setOpFormulations,
   sumRows,
+  syntheticLossBatch,
   toTrainBatch,
   UNET_2D_CONFIG,
   UNET_3D_CONFIG,
@@ -150,20 +151,7 @@ const steps: Record<string, unknown> = {};
 for (const [name, { model: config, pairs, size }] of Object.entries(MODELS)) {
   process.stderr.write(`bench-kernels: ${name} step\n`);
   const model = new UNet(config, 1);
-  const n = (size * size) / 8;
-  const pixels = () => Int32Array.from({ length: pairs * n }, () => rng.int(size * size));
-  const image = () => Float32Array.from({ length: pairs * size * size * 3 }, () => rng.next());
-  const batch = toTrainBatch({
-    batchSize: pairs,
-    width: size,
-    height: size,
-    samples: n,
-    view1: image(),
-    view2: image(),
-    idx1: pixels(),
-    idx2: pixels(),
-    isPositive: Uint8Array.from({ length: pairs * n }, (_, i) => (i % 8 === 0 ? 1 : 0)),
-  });
+  const batch = toTrainBatch(syntheticLossBatch(pairs, size, 2));
   const gradients = () => {
     const g = lossAndGradients(model, batch, { seed: 3 });
     return [g.loss, g.within, g.between, ...g.grads.values()];

@@ -16,7 +16,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRng } from '@oxels/raycast';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   AdamW,
@@ -25,8 +24,8 @@ import {
   DEFAULT_TRAIN_CONFIG,
   hwioToOihw,
   initBackend,
-  type LossBatch,
   ReplicaPool,
+  syntheticLossBatch,
   toTrainBatch,
   UNET_2D_CONFIG,
   UNET_3D_CONFIG,
@@ -69,26 +68,6 @@ interface Measurement {
   kernelsPerStep?: number;
 }
 
-/** A synthetic batch: seeded random images, N = H*W/8 samples per image, 1/8 of them positive. */
-function syntheticBatch(pairs: number, size: number, seed: number): LossBatch {
-  const rng = createRng(seed);
-  const hw = size * size;
-  const n = hw / 8;
-  const image = () => Float32Array.from({ length: pairs * hw * 3 }, () => rng.next());
-  const pixels = () => Int32Array.from({ length: pairs * n }, () => rng.int(hw));
-  return {
-    batchSize: pairs,
-    width: size,
-    height: size,
-    samples: n,
-    view1: image(),
-    view2: image(),
-    idx1: pixels(),
-    idx2: pixels(),
-    isPositive: Uint8Array.from({ length: pairs * n }, (_, i) => (i % 8 === 0 ? 1 : 0)),
-  };
-}
-
 /**
  * Child mode: one warm-up step, then `steps` timed training steps, through the oxel objective as
  * `runTraining` drives it (with a ReplicaPool when the job has replicas and the backend is wasm).
@@ -108,7 +87,7 @@ async function measureTfjs(job: Job): Promise<Measurement> {
   const objective = createTrainObjective(DEFAULT_TRAIN_CONFIG, model, pool);
   const optimizer = new AdamW(model.parameters);
   optimizer.learningRate = 1e-3;
-  const batch = syntheticBatch(pairs, size, 2);
+  const batch = syntheticLossBatch(pairs, size, 2);
   await objective.step(optimizer, batch, 0);
   const seconds: number[] = [];
   const cpuSeconds: number[] = [];
@@ -192,7 +171,7 @@ async function torchParity(config: ConfigName): Promise<unknown> {
   await initBackend('wasm', { threads: 1 });
   const model = new UNet(CONFIGS[config].model, 3);
   const size = CONFIGS[config].size;
-  const x = toTrainBatch(syntheticBatch(2, size, 4)).view1;
+  const x = toTrainBatch(syntheticLossBatch(2, size, 4)).view1;
   const y = model.forward(x);
   const dir = mkdtempSync(join(tmpdir(), 'oxels-bench-train-'));
   try {

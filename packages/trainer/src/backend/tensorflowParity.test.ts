@@ -1,8 +1,8 @@
-import { createRng } from '@oxels/raycast';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UNET_2D_CONFIG, UNET_3D_CONFIG, type UNetConfig } from '../constants.ts';
 import type { LossBatch } from '../data3d/LossBatch.ts';
+import { syntheticLossBatch } from '../data3d/syntheticLossBatch.ts';
 import { UNet, type WeightArray } from '../model/UNet.ts';
 import {
   cloveGradients,
@@ -32,26 +32,6 @@ const native = await initBackend('tensorflow').then(
 );
 if (!native.ok)
   console.warn(`tensorflowParity: skipped, the native backend is not installed here: ${native.why}`);
-
-/** Seeded images in [0, 1] and index pairs, 1/8 of them positives, as the samplers make them. */
-function syntheticBatch(pairs: number, size: number, seed: number): LossBatch {
-  const rng = createRng(seed);
-  const hw = size * size;
-  const n = hw / 8;
-  const image = () => Float32Array.from({ length: pairs * hw * 3 }, () => rng.next());
-  const pixels = () => Int32Array.from({ length: pairs * n }, () => rng.int(hw));
-  return {
-    batchSize: pairs,
-    width: size,
-    height: size,
-    samples: n,
-    view1: image(),
-    view2: image(),
-    idx1: pixels(),
-    idx2: pixels(),
-    isPositive: Uint8Array.from({ length: pairs * n }, (_, i) => (i % 8 === 0 ? 1 : 0)),
-  };
-}
 
 /** Dropout off: each backend draws its own random masks (TensorFlow's RandomUniform is not tfjs's). */
 const noDropout = (c: UNetConfig): UNetConfig => ({ ...c, dropout: c.dropout.map(() => 0) });
@@ -156,7 +136,7 @@ describe.skipIf(!native.ok)('tensorflow backend against wasm (same weights, same
       const seeded = new UNet(model, 7);
       const weights = seeded.getWeights();
       seeded.dispose();
-      const batch = syntheticBatch(pairs, size, 11);
+      const batch = syntheticLossBatch(pairs, size, 11);
       const reference = await gradientsOn('wasm', objective, model, weights, batch);
       const got = await gradientsOn('tensorflow', objective, model, weights, batch);
 
