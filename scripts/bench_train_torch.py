@@ -1,11 +1,12 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """PyTorch CPU peer of scripts/bench-train.ts: the same U-Net, loss and AdamW step, timed.
 
 Mirrors packages/trainer (model/unetParameters.ts, model/UNet.ts, losses/oxelLoss.ts, train/) layer
 for layer, with the same state_dict keys, so that the parameter counts can be compared. Synthetic
 data: random images and sample indices, 1/8 of the samples positive. Prints one JSON object.
 
-Run with Debian's python3-torch: /usr/bin/python3 scripts/bench_train_torch.py --config 2d
+Run with the project venv's torch (scripts/setup-python.sh prints its python):
+    ~/.cache/oxels/venv/bin/python scripts/bench_train_torch.py --config 2d
 """
 import argparse
 import json

@@ -35,3 +35,7 @@ if command -v pnpm >/dev/null; then PNPM=(pnpm); else PNPM=(npx -y pnpm@9); fi
 "${PNPM[@]}" install --frozen-lockfile --reporter=silent
 # The native TensorFlow backend (the trainer's fastest on a CPU); skipped with OXELS_NO_TENSORFLOW=1.
 bash scripts/setup-tensorflow.sh
+if [[ "${1:-}" == "--test" ]]; then
+  # PyTorch in the project's venv, the independent trainer the parity tests replay runs in.
+  bash scripts/setup-python.sh >/dev/null || echo "setup: no PyTorch venv; the PyTorch parity tests will skip"
+fi
