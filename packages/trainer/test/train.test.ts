@@ -46,6 +46,12 @@ const config = (steps: number): TrainConfig => ({
   seed: 2,
 });
 const run = { backend: 'wasm' as const, threads: 0, replicas: 1, resume: false };
+/** Whether the native backend is installed here (set-up installs it where it can). */
+const tensorflow = await initBackend('tensorflow').then(
+  () => true,
+  () => false,
+);
+if (!tensorflow) console.warn('train.test: no tensorflow backend here; its resume test is skipped');
 /** A run's RUN/metrics.jsonl, one object per step. */
 const metricsOf = (dir: string): StepMetrics[] =>
   readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
@@ -95,6 +101,22 @@ describe('runTraining', () => {
     const losses = (dir: string) => metricsOf(dir).map((m) => m.loss);
     expect(losses(parted)).toEqual(losses(whole));
   }, 300_000);
+
+  it.skipIf(!tensorflow)(
+    'resumes bit for bit on the tensorflow backend too (the default where installed)',
+    async () => {
+      const on = { ...run, backend: 'tensorflow' as const };
+      const whole = join(tmp, 'tf-whole');
+      const parted = join(tmp, 'tf-parted');
+      await runTraining(config(6), whole, on);
+      await runTraining(config(6), parted, on, { shouldStop: () => true });
+      await runTraining(config(6), parted, { ...on, resume: true });
+      const weights = (dir: string) => readFileSync(join(dir, 'checkpoints', 'step-0000006', 'weights.bin'));
+      expect(weights(parted).equals(weights(whole))).toBe(true);
+      expect(metricsOf(parted).map((m) => m.loss)).toEqual(metricsOf(whole).map((m) => m.loss));
+    },
+    300_000,
+  );
 
   it('keeps the last 3 checkpoints and every --keep-every milestone, and loads any kept one', async () => {
     const dir = join(tmp, 'milestones');
