@@ -110,6 +110,35 @@ describe('pnpm eval correspondence', () => {
     );
   }, 120_000);
 
+  it('gives the median and PCK that numpy recomputes by brute force from the saved descriptor maps', async () => {
+    const out = join(tmp, 'oracle', 'report.json');
+    const saved = join(tmp, 'oracle', 'descriptors');
+    const r = await evalCli([
+      'correspondence',
+      ...['--run', runDir, '--data', data, '--pairs', '3', '--queries', '30', '--seed', '4'],
+      ...['--backend', 'wasm', '--threads', '1', '--quiet', '--out', out, '--save-descriptors', saved],
+    ]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as CorrespondenceReport;
+    const oracle = await exec('/usr/bin/python3', [
+      join(root, 'scripts/correspondence_oracle.py'),
+      saved,
+      report.norm,
+    ]);
+    const numpy = JSON.parse(oracle.stdout) as Record<
+      string,
+      { queries: number; medianError: number; pck: Record<string, number> }
+    >;
+    expect(Object.keys(numpy).sort()).toEqual(report.rows.map((row) => row.name).sort());
+    for (const row of report.rows) {
+      const ref = numpy[row.name];
+      expect(ref.queries, row.name).toBe(row.queries);
+      // Errors are float32 on the TS side, float64 in numpy.
+      expect(Math.abs(ref.medianError - row.medianError), row.name).toBeLessThan(1e-4);
+      expect(ref.pck, row.name).toEqual(row.pck);
+    }
+  }, 120_000);
+
   it('evaluates a chosen checkpoint (--step) into its own report', async () => {
     const r = await evalCli([
       'correspondence',

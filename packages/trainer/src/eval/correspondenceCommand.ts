@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { readDataset, readManifest, SceneGenError } from '@oxels/scene-gen';
+import { encodeNpy, readDataset, readManifest, SceneGenError } from '@oxels/scene-gen';
 import { countFlag, intFlag } from '@oxels/scene-gen/cli';
 import { Command, Option } from 'commander';
 import { initBackend } from '../backend/initBackend.ts';
@@ -12,6 +12,7 @@ import { modelConfig } from '../train/runTraining.ts';
 import { type CorrespondenceReport, correspondenceMarkdown } from './correspondenceReport.ts';
 import { modelDescriptors, RGB_METHOD, RGB_PATCH_METHOD } from './descriptorMaps.ts';
 import {
+  type CorrespondenceEvalOptions,
   DEFAULT_CORRESPONDENCE_EVAL_OPTIONS,
   type DescriptorMethod,
   evaluateCorrespondence,
@@ -29,6 +30,7 @@ interface CorrespondenceFlags {
   backend: BackendName;
   threads: number;
   out?: string;
+  saveDescriptors?: string;
   quiet: boolean;
 }
 
@@ -83,6 +85,7 @@ async function run(o: CorrespondenceFlags): Promise<void> {
       maxPairs: o.pairs,
       seed: o.seed,
       onPair: ({ index, key, queries }) => log(`pair ${index + 1} ${key}: ${queries} queries`),
+      ...(o.saveDescriptors && { onDescribed: saveDescriptors(resolve(o.saveDescriptors)) }),
     });
     const report: CorrespondenceReport = {
       benchmark: 'correspondence',
@@ -124,6 +127,30 @@ async function run(o: CorrespondenceFlags): Promise<void> {
     trained.model.dispose();
     random.dispose();
   }
+}
+
+/**
+ * Writes DIR/KEY.METHOD.{a,b}.npy (float32 [H, W, C] descriptor maps) and DIR/KEY.queries.{a_index,b_xy}.npy
+ * (int32 [M], float32 [M, 2]): everything the pair's errors are computed from.
+ */
+function saveDescriptors(dir: string): NonNullable<CorrespondenceEvalOptions['onDescribed']> {
+  mkdirSync(dir, { recursive: true });
+  return ({ key, method, a, b, matches }) => {
+    for (const [view, map] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      writeFileSync(
+        join(dir, `${key}.${method}.${view}.npy`),
+        encodeNpy(map.data, [map.height, map.width, map.channels]),
+      );
+    }
+    writeFileSync(
+      join(dir, `${key}.queries.a_index.npy`),
+      encodeNpy(matches.aIndex, [matches.aIndex.length]),
+    );
+    writeFileSync(join(dir, `${key}.queries.b_xy.npy`), encodeNpy(matches.bXY, [matches.aIndex.length, 2]));
+  };
 }
 
 /**
@@ -174,6 +201,10 @@ export function correspondenceCommand(): Command {
     .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]).default('auto'))
     .option('--threads <n>', 'wasm threads (0 = one per core)', intFlag('--threads', 0), 0)
     .option('--out <file>', 'JSON report (markdown beside it, .md); default RUN/eval/correspondence.json')
+    .option(
+      '--save-descriptors <dir>',
+      "also write each pair's descriptor maps and queries as .npy, to check or reuse the numbers elsewhere",
+    )
     .option('--quiet', 'no progress lines', false)
     .action(async (flags: CorrespondenceFlags) => {
       try {

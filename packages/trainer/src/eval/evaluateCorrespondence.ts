@@ -5,6 +5,7 @@ import { assert } from '../errors.ts';
 import {
   type CorrespondenceMetrics,
   DEFAULT_PCK_THRESHOLDS,
+  type GroundTruthMatches,
   matchErrors,
   summarizeErrors,
 } from './correspondenceBenchmark.ts';
@@ -35,6 +36,14 @@ export interface CorrespondenceEvalOptions {
   thresholds: readonly number[];
   /** Called after each pair (progress). */
   onPair: (info: { index: number; key: string; queries: number }) => void;
+  /** Called with each method's descriptor maps of a pair and the pair's queries (e.g. to save them). */
+  onDescribed: (info: {
+    key: string;
+    method: string;
+    a: DescriptorMap;
+    b: DescriptorMap;
+    matches: GroundTruthMatches;
+  }) => void;
 }
 
 /** Defaults: inf norm, up to 500 queries per pair, seed 0, all pairs, PCK at 1, 2, 4, 8, 16 px. */
@@ -45,6 +54,7 @@ export const DEFAULT_CORRESPONDENCE_EVAL_OPTIONS: CorrespondenceEvalOptions = {
   maxPairs: Number.POSITIVE_INFINITY,
   thresholds: DEFAULT_PCK_THRESHOLDS,
   onPair: () => {},
+  onDescribed: () => {},
 };
 
 /** Surfaces the queries are split by when the pairs carry instance maps (gen-scenes --instances). */
@@ -114,6 +124,7 @@ export async function evaluateCorrespondence(
       let t = performance.now();
       const { a, b } = await method.describe(sample);
       seconds[i].describe += (performance.now() - t) / 1000;
+      o.onDescribed({ key, method: method.name, a, b, matches });
       t = performance.now();
       errors[i].push(matchErrors(a, b, matches, o.norm));
       seconds[i].search += (performance.now() - t) / 1000;
