@@ -60,6 +60,15 @@ describe('ReplicaPool', () => {
       const tensors = toTrainBatch(batch);
       const single = lossAndGradients(model, tensors, options);
       const split = await pool.lossAndGradients(model, batch, options);
+      // Tolerances. The replicas run the same kernels on a share of the pairs (dropout is off in TINY),
+      // and the loss runs on the main thread on the same descriptors: the loss differs only where the
+      // descriptors do, by the summation order of the one-group norm's statistics (float32 eps 6e-8
+      // times the few dozen summands per partial sum): |diff| < 5e-7 (toBeCloseTo(.., 6)) on losses
+      // of 0.1-1. A gradient entry is a sum over the batch's pixels; split, each replica sums its
+      // pairs and the main thread adds the replicas' sums: at most 16 * 16 * 3 = 768 products per
+      // entry here, whose reordering moves the sum by a few hundred eps of its largest partial sums,
+      // i.e. below 1e-5 of the largest gradient entry (measured: 8e-7 with 3 pairs, 0 with 1). A wrong share (a
+      // pair dropped, counted twice, or the loss gradient split wrongly) changes entries by 1e-2 of it.
       expect(split.loss.dataSync()[0]).toBeCloseTo(single.loss.dataSync()[0], 6);
       expect(split.between.dataSync()[0]).toBeCloseTo(single.between.dataSync()[0], 6);
       expect([...split.grads.keys()]).toEqual([...single.grads.keys()]);
