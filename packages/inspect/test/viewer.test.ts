@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CorrespondenceStatus } from '@oxels/raycast';
@@ -90,6 +91,35 @@ describe('viewer (headless Chromium)', () => {
     );
     expect((await fetch(`${server.url}api/pair/${s.meta.key}/heatmap.png?x=99&y=0`)).status).toBe(400);
     expect((await fetch(`${server.url}nothing`)).status).toBe(404);
+  });
+
+  it('answers 400 to a malformed path, 403 to a foreign Host, and never serves outside its files', async () => {
+    // node:http, not fetch: fetch normalises '..' away and forbids setting Host.
+    const raw = (path: string, host?: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const { port } = server;
+        get({ host: '127.0.0.1', port, path, headers: host ? { host } : {} }, (res) => {
+          let body = '';
+          res.on('data', (c) => {
+            body += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        }).on('error', reject);
+      });
+    const malformed = await raw('/api/pair/%E0%A4%A');
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformed.body)).toEqual({ error: 'malformed percent-encoding in the path' });
+    const rebound = await raw('/api/pairs', 'attacker.example:8040');
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).not.toContain('pairs');
+    for (const host of [`localhost:${server.port}`, `127.0.0.1:${server.port}`, `[::1]:${server.port}`]) {
+      expect((await raw('/api/pairs', host)).status, host).toBe(200);
+    }
+    for (const path of ['/../package.json', '/..%2F..%2Fpackage.json', '/api/pair/..%2F..%2Fpackage.json']) {
+      const r = await raw(path);
+      expect(r.status, path).toBe(404);
+      expect(r.body, path).not.toContain('"name"');
+    }
   });
 
   it('answers the heatmap hook: nearest colour within a pixel of the true match', async () => {

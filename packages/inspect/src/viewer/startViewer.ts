@@ -15,6 +15,24 @@ import { fitPca, type PcaBasis, pcaToRgb } from '../pictures/pcaToRgb.ts';
 import type { DescriptorSource } from './DescriptorSource.ts';
 import { type ErrorPayload, type PairListPayload, pairPayload } from './pairPayload.ts';
 
+/** The names of this machine a local viewer answers to (Host header, port stripped). */
+const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/** The host name of a Host header, without its port; '' when there is none. */
+function hostName(header: string | undefined): string {
+  if (!header) return '';
+  return header.startsWith('[') ? header.slice(0, header.indexOf(']') + 1) : header.replace(/:\d+$/, '');
+}
+
+/** One percent-decoded path segment; malformed encoding is the client's error (400), not ours. */
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HttpError(400, 'malformed percent-encoding in the path');
+  }
+}
+
 /** Options of `startViewer`. */
 export interface ViewerOptions {
   /** TCP port; 0 asks the system for a free one. */
@@ -181,6 +199,11 @@ export async function startViewer(dir: string, options: Partial<ViewerOptions> =
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    // Against DNS rebinding: a page from another site whose name now resolves to this machine sends its
+    // own Host. A viewer that serves this machine only answers only to this machine's names.
+    if (localOnly && !LOCAL_NAMES.has(hostName(req.headers.host))) {
+      throw new HttpError(403, 'this viewer answers to localhost only (Host header)');
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method !== 'GET') throw new HttpError(405, `only GET is served (got ${req.method})`);
     // Browsers ask for it unprompted; "no content" keeps their consoles free of 404s.
@@ -197,18 +220,22 @@ export async function startViewer(dir: string, options: Partial<ViewerOptions> =
       };
       return sendJson(res, 200, list);
     }
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const parts = url.pathname.split('/').filter(Boolean).map(decodePathPart);
     if (parts[0] === 'api' && parts[1] === 'pair' && parts[2] && parts.length <= 4) {
       return routePair(res, url, parts[2], parts[3]);
     }
     throw new HttpError(404, `nothing at ${url.pathname}`);
   };
 
+  const localOnly = LOCAL_NAMES.has(o.host);
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;
       if (status === 500) o.onLog(`viewer: ${req.method} ${req.url} failed: ${(err as Error).stack ?? err}`);
-      const body: ErrorPayload = { error: (err as Error).message };
+      // An unexpected error's message may hold paths and internals: it goes to the log only.
+      const body: ErrorPayload = {
+        error: status === 500 ? "internal error (see the viewer's log)" : (err as Error).message,
+      };
       if (!res.headersSent) sendJson(res, status, body);
       else res.destroy();
     });
