@@ -283,6 +283,13 @@ describe('gen-scenes', () => {
     expect(unwritable.stderr).toMatch(/cannot write to --out .*a-file/);
     const size = await fail(['--size', '64by48']);
     expect(size.stderr).toMatch(/expected WxH/);
+    // Refused by the flag parser, before any asset loads (it used to be a RangeError afterwards).
+    const huge = await fail([...BASE, '--out', join(tmp, 'huge'), '--size', '100000x100000']);
+    expect(huge.stderr).toMatch(
+      /each side must be 1 to 8192 px, the renderer's texture limit \(got "100000x100000"\)/,
+    );
+    expect(huge.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(tmp, 'huge'))).toBe(false);
   }, 120_000);
 });
 

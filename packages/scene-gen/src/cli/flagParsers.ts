@@ -39,11 +39,20 @@ export function numberFlag(name: string): (value: string) => number {
   };
 }
 
-/** A commander parser for an image size WxH (e.g. 256x256, 640x480). */
+/** Largest image side: WebGPU's default maxTextureDimension2D, which the renderer's targets obey. */
+export const MAX_IMAGE_SIDE = 8192;
+
+/** A commander parser for an image size WxH (e.g. 256x256, 640x480), each side 1 to MAX_IMAGE_SIDE. */
 export function sizeFlag(value: string): [number, number] {
   const m = /^(\d+)x(\d+)$/.exec(value);
   if (!m) throw new InvalidArgumentError(`expected WxH, e.g. 256x256 or 640x480 (got "${value}")`);
-  return [Number(m[1]), Number(m[2])];
+  const size: [number, number] = [Number(m[1]), Number(m[2])];
+  if (size.some((side) => side < 1 || side > MAX_IMAGE_SIDE)) {
+    throw new InvalidArgumentError(
+      `each side must be 1 to ${MAX_IMAGE_SIDE} px, the renderer's texture limit (got "${value}")`,
+    );
+  }
+  return size;
 }
 
 /** A commander parser for a pair of numbers MIN,MAX with MIN <= MAX (e.g. 3,16). */
