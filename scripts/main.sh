@@ -7,5 +7,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 if command -v pnpm >/dev/null; then PNPM=(pnpm); else PNPM=(npx -y pnpm@9); fi
 # What `pnpm train` will use here (set-up installs the native TensorFlow backend where it can).
-node --import tsx scripts/train-backend.ts 2>&1 | grep -v "^WARNING: All log\|^I0000\|libvulkan" || true
+# (Only its own line: libtensorflow and Dawn log to stderr while they load.)
+node --import tsx scripts/train-backend.ts 2>&1 | grep '^train backend:' || true
 "${PNPM[@]}" gen-scenes --rooms 76 --out data/scenes "$@"
