@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { intFlag, numberFlag, progressBar, sizeFlag } from '@oxels/scene-gen/cli';
+import { barWithMessages, intFlag, numberFlag, progressBar, sizeFlag } from '@oxels/scene-gen/cli';
 import {
   DEFAULT_ASSET_CACHE_DIR,
   DEFAULT_GENERATE_CONFIG,
@@ -84,12 +84,7 @@ const bar = progressBar('gen-scenes |{bar}| {value}/{total} pairs | {rate} pairs
   logEveryMs: 10_000,
   etaBuffer: 50,
 });
-let barStarted = false;
-const log = (message: string) => {
-  if (barStarted) bar.stop();
-  barStarted = false;
-  console.error(message);
-};
+const progress = barWithMessages(bar, (line) => console.error(line));
 
 try {
   const summary = await generateDataset(
@@ -102,19 +97,14 @@ try {
       assetCache: resolve(o.assetCache),
     },
     {
-      onLog: (m) => console.error(`gen-scenes: ${m}`),
-      onWarning: (m) => log(`gen-scenes: warning: ${m}`),
+      onLog: (m) => progress.message(`gen-scenes: ${m}`),
+      onWarning: (m) => progress.message(`gen-scenes: warning: ${m}`),
       onProgress: (p) => {
-        if (o.quiet) return;
-        if (!barStarted) {
-          bar.start(p.total, 0, { rate: '0.0' });
-          barStarted = true;
-        }
-        bar.update(p.done, { rate: p.pairsPerSecond.toFixed(2) });
+        if (!o.quiet) progress.update(p.done, p.total, { rate: p.pairsPerSecond.toFixed(2) });
       },
     },
   );
-  if (barStarted) bar.stop();
+  progress.stop();
   const t = summary.manifest.totals;
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const ms = (x: number) => `${x.toFixed(0)} ms`;
@@ -132,7 +122,7 @@ try {
     ].join('\n'),
   );
 } catch (err) {
-  log(
+  progress.message(
     `gen-scenes: error: ${err instanceof SceneGenError || err instanceof Error ? err.message : String(err)}`,
   );
   process.exitCode = 1;
