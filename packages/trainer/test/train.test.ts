@@ -288,6 +288,10 @@ describe('train CLI', () => {
     const bad = await train(['--data', corrupt, '--out', join(tmp, 'r-corrupt'), '--steps', '2']);
     expect(bad.stderr).toMatch(/shard-000000.tar/);
     expect(bad.code).toBe(1);
+    const decay = await train(['--data', data, '--out', join(tmp, 'r-decay'), '--weight-decay=-5']);
+    expect(decay.stderr).toMatch(/--weight-decay must be >= 0 \(got -5\)/);
+    // Refused before anything is written: the folder holds no run a later try would trip over.
+    expect(existsSync(join(tmp, 'r-decay', 'config.json'))).toBe(false);
     const radius = await train(['--data', data, '--local-radius', '5,2']);
     expect(radius.stderr).toMatch(/--local-radius must be MIN,MAX with MIN <= MAX \(got "5,2"\)/);
     const shift = await train(['--data', data, '--out', join(tmp, 'r-shift'), '--crop-shift=-3']);

@@ -233,6 +233,8 @@ function validateTrainConfig(c: TrainConfig): void {
       );
   }
   if (!(c.lr > 0)) bad(`--lr must be > 0 (got ${c.lr})`);
+  if (!(c.weightDecay >= 0)) bad(`--weight-decay must be >= 0 (got ${c.weightDecay})`);
+  if (!(c.clipNorm >= 0)) bad(`--clip-norm must be >= 0, 0 for none (got ${c.clipNorm})`);
   if (!(c.lrDecay > 0 && c.lrDecay <= 1)) bad(`--lr-decay must be in (0, 1] (got ${c.lrDecay})`);
   if (!(c.lambda >= 0 && c.lambda <= 1)) bad(`--lambda must be in [0, 1] (got ${c.lambda})`);
   if (!(c.positiveFraction > 0 && c.positiveFraction <= 1))
