@@ -67,8 +67,15 @@ build_from_wheel() {
   log "downloading tensorflow-cpu==$TF_VERSION with pip (libtensorflow only, nothing is installed)"
   python3 -m pip download -q --retries 1 --no-deps -d "$work" "tensorflow-cpu==$TF_VERSION" 2>"$work/pip.log" ||
     { log "pip download failed: $(grep -v WARNING "$work/pip.log" | tail -1)"; return 1; }
-  (cd "$work" && unzip -q -o tensorflow_cpu-*.whl 'tensorflow/libtensorflow_cc.so.2' \
-    'tensorflow/libtensorflow_framework.so.2' 'tensorflow/include/*' && rm tensorflow_cpu-*.whl)
+  # Only the two libraries and the headers (a wheel is a zip; python3's zipfile, no unzip needed).
+  (cd "$work" && python3 - tensorflow_cpu-*.whl <<'PY' && rm tensorflow_cpu-*.whl
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as whl:
+    for name in whl.namelist():
+        if name in ("tensorflow/libtensorflow_cc.so.2", "tensorflow/libtensorflow_framework.so.2") or name.startswith("tensorflow/include/"):
+            whl.extract(name)
+PY
+  )
   local staged="$CACHE.partial"
   rm -rf "$staged" && mkdir -p "$staged/lib"
   mv "$work/tensorflow/libtensorflow_cc.so.2" "$work/tensorflow/libtensorflow_framework.so.2" "$staged/lib/"
