@@ -106,7 +106,8 @@ async function tryTensorflow(
     return { info: tensorflowInfo(), why: '' };
   }
   // libtensorflow reads these when the binding creates its context, that is on import; 0 leaves
-  // TensorFlow's default (one thread per core). Its C++ log lines (oneDNN notices) stay quiet.
+  // TensorFlow's default (one thread per core). The log level hides its CPU-feature notice; the oneDNN
+  // line is printed before any setting is read.
   if (threads > 0) {
     process.env.TF_NUM_INTRAOP_THREADS = `${threads}`;
     process.env.TF_NUM_INTEROP_THREADS = '1';
