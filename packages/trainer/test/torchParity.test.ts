@@ -5,7 +5,7 @@
 //
 // Tolerances, from float32 rounding. Both sides compute in float32 with different kernels and
 // summation orders: gradients differ by about 1e-5 relative (tensorflow against wasm: at most 8e-5,
-// tensorflowParity.test.ts). Two checks:
+// backendParity.test.ts). Two checks:
 // - One step at a time (PyTorch restarts every step from the TS run's weights and AdamW moments):
 //   the gradient norms agree to 1e-4; every tensor's weights agree to 1e-3 (relative L2, the issue's
 //   figure); and the step itself, the strict measure, agrees to 1e-2 relative L2 per tensor (measured

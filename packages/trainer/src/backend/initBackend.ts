@@ -146,7 +146,7 @@ function firstLine(e: unknown): string {
 }
 
 async function tryWebgpu(allowSoftware: boolean): Promise<BackendInfo | null> {
-  const adapter = await findGpuAdapter();
+  const adapter = await findGpuAdapter({ allowSoftware });
   if (!adapter || (adapter.software && !allowSoftware)) return null;
   adapter.install();
   await import('@tensorflow/tfjs-backend-webgpu');

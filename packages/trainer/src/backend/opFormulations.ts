@@ -2,12 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * How the U-Net's ops and the optimiser are computed. The maths is the same either way (tested:
- * tensorflowParity.test.ts, ops.test.ts); what differs is which kernels run, and the fastest choice
+ * backendParity.test.ts, ops.test.ts); what differs is which kernels run, and the fastest choice
  * depends on the backend. `scripts/bench-kernels` times every choice on the current backend.
  */
 export interface OpFormulations {
-  /** Convolution gradients: the backend's Conv2DBackpropInput/Filter, or forward convolutions. */
-  convGradients: 'native' | 'forwardConvs';
+  /**
+   * Convolution gradients: the backend's Conv2DBackpropInput/Filter; forward convolutions; or the
+   * input gradient as a forward convolution and the filter gradient as k^2 long matrix products.
+   */
+  convGradients: 'native' | 'forwardConvs' | 'matMul';
   /** Norm + SiLU: TensorFlow's FusedBatchNormV3 and SigmoidGrad, or element-wise ops by hand. */
   norm: 'fusedBatchNorm' | 'elementwise';
   /** AdamW: all parameters as one flat vector, or one set of ops per parameter. */
@@ -55,8 +58,9 @@ const TENSORFLOW: Readonly<OpFormulations> = Object.freeze({
 
 const BY_BACKEND: Readonly<Record<string, Readonly<OpFormulations>>> = {
   tensorflow: TENSORFLOW,
-  // A GPU pays per dispatch too; the rest of its choices are issue 27's to measure.
-  webgpu: { ...PORTABLE, adamw: 'flat' },
+  // A GPU pays per dispatch too. tfjs-webgpu's Conv2DBackpropFilter runs one thread per weight over
+  // the whole batch: the filter gradient goes to split-K matrix products instead.
+  webgpu: { ...PORTABLE, adamw: 'flat', convGradients: 'matMul' },
 };
 
 let overrides: Partial<OpFormulations> = {};

@@ -86,7 +86,11 @@ function hardNegativeMask(s: tf.Tensor2D, k: number): tf.Tensor2D {
       const offDiagonal = tf.sub(sim, tf.mul(tf.eye(m), 4));
       const { indices } = tf.topk(offDiagonal, k);
       const ranks2toK = tf.slice(indices, [0, 1], [m, k - 1]);
-      return tf.cast(tf.sum(tf.oneHot(ranks2toK, m), 1), 'float32') as tf.Tensor2D;
+      // The k-1 one-hot rows of each row summed by a product with ones, in float32: tfjs-webgpu
+      // miscompiles a Sum over the middle axis of a one-hot (its Transpose gets the int32 element
+      // type), and tfjs-wasm's OneHot writes integer bits when asked for a float32 output.
+      const oneHot = tf.cast(tf.oneHot(ranks2toK, m), 'float32') as tf.Tensor3D;
+      return tf.reshape(tf.matMul(tf.ones([m, 1, k - 1]), oneHot), [m, m]) as tf.Tensor2D;
     });
     return { value, gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
   })(s) as tf.Tensor2D;

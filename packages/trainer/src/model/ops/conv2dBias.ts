@@ -52,7 +52,10 @@ function makeConv2d(inputGrad: boolean, withBias: boolean) {
           const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
           const g = dy as tf.Tensor4D;
           const dx = inputGrad ? convInputGrad(g, sw) : tf.zerosLike(sx);
-          const dw = convFilterGrad(sx, g, k);
+          const dw =
+            opFormulations().convGradients === 'matMul'
+              ? convFilterGradByMatMul(sx, g, k)
+              : convFilterGrad(sx, g, k);
           return withBias ? [dx, dw, sumRows(g)] : [dx, dw];
         }),
     };
@@ -91,17 +94,22 @@ function convInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
   return tf.fused.conv2d({ x: dy, filter: flipped, strides: 1, pad: 'same' });
 }
 
-/** n x n matrices with ones on the anti-diagonal, by size; kept for the life of the process. */
-const exchangeMatrices = new Map<number, tf.Tensor2D>();
+/**
+ * n x n matrices with ones on the anti-diagonal, by backend and size; kept for the life of the
+ * process. By backend: a tensor lives on the backend that made it, and one process may switch (the
+ * parity tests do); webgpu cannot hand its data to another backend synchronously.
+ */
+const exchangeMatrices = new Map<string, tf.Tensor2D>();
 
 /** The n x n exchange matrix J (J[i, n-1-i] = 1): J x reverses the rows of x. */
 function exchangeMatrix(n: number): tf.Tensor2D {
-  let j = exchangeMatrices.get(n);
+  const key = `${tf.getBackend()}:${n}`;
+  let j = exchangeMatrices.get(key);
   if (j === undefined || j.isDisposed) {
     const values = new Float32Array(n * n);
     for (let i = 0; i < n; i++) values[i * n + (n - 1 - i)] = 1;
     j = tf.keep(tf.tensor2d(values, [n, n]));
-    exchangeMatrices.set(n, j);
+    exchangeMatrices.set(key, j);
   }
   return j;
 }
@@ -130,4 +138,30 @@ function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number): tf.Tensor4D
   ];
   const g = tf.fused.conv2d({ x: xt, filter: dyt, strides: 1, pad });
   return tf.transpose(g, [1, 2, 0, 3]);
+}
+
+/**
+ * dL/dw as the im2col product taken one kernel offset at a time: dL/dw[i, j] = xpad[:, i:i+H, j:j+W, :]^T
+ * dy over all B*H*W pixels, a [Cin, Cout] matrix product whose inner dimension is the whole batch.
+ * On a GPU this is the fast form: tfjs-webgpu splits such a long inner dimension over workgroups
+ * (MatMulSplitK), where its Conv2DBackpropFilter runs one thread per weight over the whole batch and
+ * the forward-convolution form above tiles a 3x3 output. Memory stays at one shifted copy of x
+ * (a full im2col matrix would hold k^2).
+ */
+function convFilterGradByMatMul(x: tf.Tensor4D, dy: tf.Tensor4D, k: number): tf.Tensor4D {
+  const [b, h, w, cin] = x.shape;
+  const cout = dy.shape[3];
+  const n = b * h * w;
+  const p = (k - 1) / 2;
+  const spatial: [number, number] = [p, p];
+  const xpad = tf.pad(x, [[0, 0], spatial, spatial, [0, 0]]);
+  const dy2 = tf.reshape(dy, [n, cout]);
+  const taps: tf.Tensor2D[] = [];
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      const shifted = tf.reshape(tf.slice(xpad, [0, i, j, 0], [b, h, w, cin]), [n, cin]);
+      taps.push(tf.matMul(shifted, dy2, true, false));
+    }
+  }
+  return tf.reshape(tf.stack(taps), [k, k, cin, cout]);
 }

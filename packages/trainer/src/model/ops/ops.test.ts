@@ -2,6 +2,7 @@ import { createRng } from '@oxels/raycast';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend/initBackend.ts';
+import { setOpFormulations } from '../../backend/opFormulations.ts';
 import { conv2dBias } from './conv2dBias.ts';
 import { groupNorm, normSilu, normSiluParts } from './normSilu.ts';
 import { sumRows } from './sumRows.ts';
@@ -69,6 +70,28 @@ describe.each(['cpu', 'wasm'] as const)('custom-gradient ops on %s', (backend) =
       for (let i = 0; i < expected.length; i++) expect(maxAbsDiff(actual[i], expected[i])).toBeLessThan(2e-4);
     });
   }
+
+  it.each(['forwardConvs', 'matMul'] as const)(
+    'conv2dBias with %s gradients matches tf.conv2d + bias and its gradients (3x3, even sizes, seed 11)',
+    async (convGradients) => {
+      const inputs = [randn([3, 8, 6, 5], 11), randn([3, 3, 5, 7], 12), randn([7], 13)];
+      const expected = valueAndGrads(references.conv, inputs, 14);
+      await initBackend(backend, { threads: 1 });
+      setOpFormulations({ convGradients });
+      try {
+        const actual = valueAndGrads(
+          (x, w, b) => conv2dBias(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D),
+          inputs,
+          14,
+        );
+        await initBackend('cpu');
+        for (let i = 0; i < expected.length; i++)
+          expect(maxAbsDiff(actual[i], expected[i])).toBeLessThan(2e-4);
+      } finally {
+        setOpFormulations({});
+      }
+    },
+  );
 
   it('conv2dBias without input gradient returns zeros for x and the same filter gradient', async () => {
     const inputs = [randn([1, 4, 4, 2], 5), randn([3, 3, 2, 3], 6), randn([3], 7)];
