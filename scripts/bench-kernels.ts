@@ -4,7 +4,7 @@
 // kernels each one runs; then the whole training step with the backend's own choices against the
 // portable (wasm) ones. Says which formulation the backend uses and how much faster it measured.
 // Prints one JSON object on stdout.
-//   npx tsx scripts/bench-kernels.ts [--backend tensorflow] [--threads 0] [--reps 10]
+//   npx tsx scripts/bench-kernels.ts [--backend tensorflow] [--threads 0] [--reps 10] [--software-gpu]
 import { scriptArgs } from './scriptArgs.ts';
 import { loadavg } from 'node:os';
 import { createRng } from '@oxels/raycast';
@@ -32,10 +32,14 @@ import {
 
 const values = scriptArgs(import.meta.filename, {
   backend: { type: 'string', default: 'tensorflow' },
+  'software-gpu': { type: 'boolean', default: false },
   threads: { type: 'string', default: '0' },
   reps: { type: 'string', default: '10' },
 });
-const info = await initBackend(values.backend as BackendName, { threads: Number(values.threads) });
+const info = await initBackend(values.backend as BackendName, {
+  threads: Number(values.threads),
+  allowSoftwareGpu: values['software-gpu'],
+});
 const reps = Number(values.reps);
 const chosen = opFormulations();
 
@@ -67,7 +71,8 @@ async function time(f: () => tf.Tensor[]): Promise<Timing> {
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
     const out = f();
-    for (const t of out) t.dataSync();
+    // data(), not dataSync(): webgpu reads only asynchronously in Node.
+    await Promise.all(out.map((t) => t.data()));
     ms.push(performance.now() - t0);
     tf.dispose(out);
   }
@@ -87,11 +92,15 @@ async function compare<K extends keyof OpFormulations>(
     results[option as string] = await time(f);
   }
   setOpFormulations({});
-  const other = options.find((o) => o !== chosen[key])!;
+  const own = results[chosen[key] as string].ms;
   return {
     ...results,
     chosen: chosen[key],
-    chosenSpeedup: Number((results[other as string].ms / results[chosen[key] as string].ms).toFixed(2)),
+    chosenSpeedupOver: Object.fromEntries(
+      options
+        .filter((o) => o !== chosen[key])
+        .map((o) => [o, Number((results[o as string].ms / own).toFixed(2))]),
+    ),
   };
 }
 
@@ -120,7 +129,8 @@ for (const [name, shape] of Object.entries(SHAPES) as [keyof typeof SHAPES, read
     shape,
     convGradients: await compare(
       'convGradients',
-      ['native', 'forwardConvs'],
+      // wasm has no Conv2DBackpropFilter.
+      info.backend === 'wasm' ? ['forwardConvs', 'matMul'] : ['native', 'forwardConvs', 'matMul'],
       fwdBwd(
         (xi, fi, bi) => conv2dBias(xi as tf.Tensor4D, fi as tf.Tensor4D, bi as tf.Tensor1D),
         [x, filter, bias],

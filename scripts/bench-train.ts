@@ -9,7 +9,11 @@
 // Every measurement runs in its own process (thread counts are fixed per process); runs of a
 // configuration alternate between engines, so that load from other processes spreads over all of
 // them. Prints one JSON object on stdout, progress on stderr.
+// With --gpu: webgpu on a hardware adapter (none: exit 3, saying so) against PyTorch on CUDA from the
+// machine's python3 (scripts/device/run.sh; no CPU engines, no venv); --software-gpu accepts a CPU
+// adapter (Mesa's llvmpipe) to check the path where there is no GPU.
 //   npx tsx scripts/bench-train.ts [--configs 2d,3d] [--repeats 2] [--steps 3] [--cpu] [--quick]
+//                                  [--gpu [--software-gpu]]
 import { scriptArgs } from './scriptArgs.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,6 +55,10 @@ interface Job {
   threads: number;
   /** Data-parallel replicas as `TrainRunOptions.replicas` (0 = one per core on wasm). */
   replicas?: number;
+  /** torch: its device, `cpu` (default) or `cuda`. */
+  device?: string;
+  /** webgpu: accept a software adapter (checks the path; its timings mean nothing). */
+  allowSoftwareGpu?: boolean;
   config: ConfigName;
   steps: number;
 }
@@ -77,6 +85,7 @@ async function measureTfjs(job: Job): Promise<Measurement> {
   const info = await initBackend(job.backend ?? 'auto', {
     threads: job.threads,
     wasmThreads: wantReplicas > 1 ? 1 : job.threads,
+    allowSoftwareGpu: job.allowSoftwareGpu ?? false,
   });
   const { model: config, pairs, size } = CONFIGS[job.config];
   const model = new UNet(config, 1);
@@ -143,12 +152,15 @@ function run(job: Job): Measurement {
         `${job.steps}`,
         '--warmup',
         '1',
+        '--device',
+        job.device ?? 'cpu',
       ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const r = JSON.parse(out.trim().split('\n').at(-1)!);
     return {
       backend: `torch ${r.torchVersion}`,
+      device: r.device,
       threads: r.threads,
       secondsPerStep: r.stepSeconds,
       cpuSecondsPerStep: r.stepCpuSeconds,
@@ -217,14 +229,25 @@ function requireTorch(): void {
   }
 }
 
-/** Whether the native backend loads here (a child process: it must not fix this one's backend). */
-function hasTensorflow(): boolean {
-  const probe = `import('@oxels/trainer').then((t) => t.initBackend('tensorflow')).then(() => process.exit(0), () => process.exit(1))`;
+/** Whether `backend` initialises here (a child process: it must not fix this one's backend). */
+function canRun(backend: BackendName, allowSoftwareGpu = false): boolean {
+  const options = JSON.stringify({ allowSoftwareGpu });
+  const probe = `import('@oxels/trainer').then((t) => t.initBackend('${backend}', ${options})).then(() => process.exit(0), () => process.exit(1))`;
   try {
     execFileSync(process.execPath, ['--import', 'tsx', '-e', probe], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The machine's python3 when it has torch with CUDA (a GPU machine has no venv and no package index). */
+function cudaPython(): string {
+  try {
+    execFileSync('python3', ['-c', 'import torch; assert torch.cuda.is_available()'], { stdio: 'ignore' });
+    return 'python3';
+  } catch {
+    return '';
   }
 }
 
@@ -242,6 +265,8 @@ async function main(): Promise<void> {
     steps: { type: 'string', default: '3' },
     cpu: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    gpu: { type: 'boolean', default: false },
+    'software-gpu': { type: 'boolean', default: false },
   });
   if (values.child) {
     console.log(JSON.stringify(await measureTfjs(JSON.parse(values.child) as Job)));
@@ -249,8 +274,12 @@ async function main(): Promise<void> {
   }
   const repeats = values.quick ? 1 : Number(values.repeats);
   const steps = values.quick ? 2 : Number(values.steps);
+  if (values.gpu) {
+    await benchGpu(values.configs.split(',') as ConfigName[], repeats, steps, values['software-gpu']);
+    return;
+  }
   requireTorch();
-  const tensorflow = hasTensorflow();
+  const tensorflow = canRun('tensorflow');
   if (!tensorflow)
     process.stderr.write('bench-train: no native TensorFlow backend here (scripts/setup-tensorflow.sh)\n');
   const cores = availableParallelism();
@@ -282,16 +311,7 @@ async function main(): Promise<void> {
     // The wasm fallback as `pnpm train` runs it where tensorflow is missing: one replica per core.
     if (tensorflow) engines['wasm-replicas'] = { engine: 'tfjs', backend: 'wasm', threads: 0, replicas: 0 };
     if (values.cpu) engines.cpu = { engine: 'tfjs', backend: 'cpu', threads: 1 };
-    const samples = new Map<string, { m: Measurement; load: number }[]>();
-    for (let r = 0; r < repeats; r++) {
-      const names = Object.keys(engines);
-      // Rotate the order each repeat so that no engine always runs first (or last).
-      for (const name of [...names.slice(r % names.length), ...names.slice(0, r % names.length)]) {
-        process.stderr.write(`bench-train: ${config} ${name} (repeat ${r + 1}/${repeats})\n`);
-        const m = run({ ...engines[name], config, steps });
-        samples.set(name, [...(samples.get(name) ?? []), { m, load: loadavg()[0] }]);
-      }
-    }
+    const samples = measureEngines(engines, config, repeats, steps);
     const runs: Record<string, { secondsPerStep: number; stepsPerSecond: number }> = {};
     const report: Record<string, unknown> = {};
     for (const [name, list] of samples) {
@@ -352,6 +372,80 @@ async function main(): Promise<void> {
   result.configs = results;
   result.loadAverageAtEnd = loadavg().map((x) => round(x));
   console.log(JSON.stringify(result, null, 2));
+}
+
+/** Runs each engine of `engines` `repeats` times on `config`, rotating their order, and reports per engine. */
+function measureEngines(
+  engines: Record<string, Omit<Job, 'config' | 'steps'>>,
+  config: ConfigName,
+  repeats: number,
+  steps: number,
+): Map<string, { m: Measurement; load: number }[]> {
+  const samples = new Map<string, { m: Measurement; load: number }[]>();
+  for (let r = 0; r < repeats; r++) {
+    const names = Object.keys(engines);
+    // Rotate the order each repeat so that no engine always runs first (or last).
+    for (const name of [...names.slice(r % names.length), ...names.slice(0, r % names.length)]) {
+      process.stderr.write(`bench-train: ${config} ${name} (repeat ${r + 1}/${repeats})\n`);
+      const m = run({ ...engines[name], config, steps });
+      samples.set(name, [...(samples.get(name) ?? []), { m, load: loadavg()[0] }]);
+    }
+  }
+  return samples;
+}
+
+/** --gpu: webgpu on a hardware adapter against PyTorch CUDA, the figure issue 27's target names. */
+async function benchGpu(
+  configs: ConfigName[],
+  repeats: number,
+  steps: number,
+  allowSoftwareGpu: boolean,
+): Promise<void> {
+  if (!canRun('webgpu', allowSoftwareGpu)) {
+    console.error(
+      'bench-train: no GPU adapter found (Dawn offers none, or only a software one): nothing to measure',
+    );
+    process.exit(3);
+  }
+  python = cudaPython();
+  if (!python) process.stderr.write('bench-train: no python3 with CUDA torch here: webgpu alone\n');
+  const results: Record<string, unknown> = {};
+  for (const config of configs) {
+    const engines: Record<string, Omit<Job, 'config' | 'steps'>> = {
+      webgpu: { engine: 'tfjs', backend: 'webgpu', threads: 0, allowSoftwareGpu },
+      ...(python && { 'torch-cuda': { engine: 'torch', threads: 0, device: 'cuda' } }),
+    };
+    const samples = measureEngines(engines, config, repeats, steps);
+    const runs = Object.fromEntries(
+      [...samples].map(([name, list]) => {
+        const sec = median(list.flatMap((s) => s.m.secondsPerStep));
+        return [
+          name,
+          {
+            backend: list[0].m.backend,
+            device: list[0].m.device,
+            secondsPerStep: round(sec),
+            stepsPerSecond: round(1 / sec),
+            ...(list[0].m.kernelsPerStep !== undefined && { kernelsPerStep: list[0].m.kernelsPerStep }),
+            runMedians: list.map((s) => round(median(s.m.secondsPerStep))),
+          },
+        ];
+      }),
+    );
+    const { pairs, size } = CONFIGS[config];
+    results[config] = {
+      pairsPerStep: pairs,
+      size,
+      runs,
+      ...(runs['torch-cuda'] && {
+        ratioToTorchCuda: round(runs.webgpu.stepsPerSecond / runs['torch-cuda'].stepsPerSecond),
+        milestones: { first: 0.5, goal: 1 },
+      }),
+    };
+  }
+  console.log(
+    JSON.stringify({ benchmark: 'bench-train --gpu', node: process.version, configs: results }, null, 2),
+  );
 }
 
 await main();

@@ -146,7 +146,7 @@ def oxel_loss(o1, o2, idx1, idx2, positive, mask1, mask2, norm="inf", lam=0.3, e
     lw = 0.25 * (1 - pbar) + d * (2 * positive - 1) + d * d
     within = ((lw * m).sum(1) / (m.sum(1) + eps)).mean()
     e = 0.5 * dist(p1.unsqueeze(1) - p2.unsqueeze(0), norm)  # [B1, B2, N]
-    pair = torch.triu(torch.ones(b, b), diagonal=1).unsqueeze(-1)
+    pair = torch.triu(torch.ones(b, b, device=o1.device), diagonal=1).unsqueeze(-1)
     mb = m1.unsqueeze(1) * m2.unsqueeze(0) * pair
     between = ((e - 0.5) ** 2 * mb).sum() / (mb.sum() + eps)
     return (1 - lam) * within + lam * between
@@ -184,6 +184,7 @@ def main():
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--channels-last", action="store_true")
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda: the GPU peer of webgpu (scripts/device/run.sh)")
     ap.add_argument("--parity", metavar="DIR", help="compare with a tfjs forward exported to DIR, then exit")
     a = ap.parse_args()
     if a.parity:
@@ -192,17 +193,18 @@ def main():
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    model = UNet(**CONFIGS[a.config], norm=a.normalization)
+    dev = torch.device(a.device)
+    model = UNet(**CONFIGS[a.config], norm=a.normalization).to(dev)
     fmt = torch.channels_last if a.channels_last else torch.contiguous_format
     model = model.to(memory_format=fmt)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), weight_decay=1e-4)
     b, s = a.pairs, a.size
     n = a.samples or s * s // 8
-    x = torch.rand(2 * b, 3, s, s).to(memory_format=fmt)
-    idx1 = torch.randint(0, s * s, (b, n))
-    idx2 = torch.randint(0, s * s, (b, n))
-    positive = (torch.arange(n) < n // 8).float().expand(b, n)
-    mask = torch.ones(b, s * s)
+    x = torch.rand(2 * b, 3, s, s).to(dev, memory_format=fmt)
+    idx1 = torch.randint(0, s * s, (b, n)).to(dev)
+    idx2 = torch.randint(0, s * s, (b, n)).to(dev)
+    positive = (torch.arange(n) < n // 8).float().expand(b, n).to(dev)
+    mask = torch.ones(b, s * s).to(dev)
 
     def step():
         opt.zero_grad(set_to_none=True)
@@ -234,6 +236,7 @@ def main():
         "size": s,
         "samples": n,
         "threads": torch.get_num_threads(),
+        "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
         "channelsLast": a.channels_last,
         "parameterCount": sum(p.numel() for p in model.parameters()),
         "stepSeconds": seconds,
