@@ -9,6 +9,7 @@ export type SceneGenErrorCode =
   | 'DISPOSED'
   | 'SHARD_WRITE'
   | 'SHARD_READ'
+  | 'CONFIG_MISMATCH'
   | 'NO_POSE';
 
 /**
