@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CorrespondenceStats } from '@oxels/raycast';
-import { SceneGenError } from '../errors.ts';
+import { SceneGenError, ShardWriteError, systemErrorText } from '../errors.ts';
 import {
   datasetFiles,
   GENERATE_CONFIG_FILE,
@@ -74,7 +74,8 @@ const GENERATOR = { name: '@oxels/scene-gen', version: packageVersion() };
  * config are kept (resume; see keptShards for what "complete" means); a directory holding a dataset of
  * another config is refused with SceneGenError('CONFIG_MISMATCH') unless `run.force`. Pairs are generated
  * on `run.workers` worker processes and written in order, so the bytes do not depend on the number of
- * workers or machines.
+ * workers or machines. A failed write (a full disk) throws a ShardWriteError naming the file, after
+ * removing its temporary; the complete shards stay, and the same call resumes.
  */
 export async function generateDataset(
   config: GenerateConfig,
@@ -121,7 +122,12 @@ export async function generateDataset(
   );
   if (records.size) log(`resuming: ${records.size} of ${mine.length} shards already complete`);
   const todo = mine.filter((s) => !records.has(s));
-  await writeConfigRecord(run.out, GENERATOR, identity.config);
+  // A failed write names the file, and that the complete shards (records) are kept for a rerun.
+  const resumable = (err: unknown) =>
+    err instanceof ShardWriteError ? resumableWriteError(err, records.size) : err;
+  await writeConfigRecord(run.out, GENERATOR, identity.config).catch((err) => {
+    throw resumable(err);
+  });
 
   const started = performance.now();
   const timings = { compose: 0, render: 0, correspondences: 0, encode: 0, write: 0 };
@@ -193,7 +199,7 @@ export async function generateDataset(
       await flush();
     } catch (err) {
       await (writer as ShardWriter | null)?.abort();
-      throw err;
+      throw resumable(err);
     } finally {
       await pool.stop();
     }
@@ -201,7 +207,9 @@ export async function generateDataset(
 
   const { seed } = config;
   const manifest = buildManifest(GENERATOR, { ...config, seed }, shardCount, [...records.values()]);
-  const manifestPath = await writeManifest(run, manifestName, manifest);
+  const manifestPath = await writeManifest(run, manifestName, manifest).catch((err) => {
+    throw resumable(err);
+  });
   const seconds = (performance.now() - started) / 1000;
   const per = (x: number) => (done ? x / done : 0);
   return {
@@ -233,6 +241,18 @@ async function writeManifest(run: RunOptions, name: string, manifest: DatasetMan
   if (run.numShards > 1 && (await mergeManifestParts(run.out, run.numShards)))
     return join(run.out, MANIFEST_FILE);
   return join(run.out, name);
+}
+
+/**
+ * A failed write as gen-scenes reports it: the file, the system's reason, and that the complete shards
+ * stay (a shard gets its final name only once complete), so the same command resumes.
+ */
+function resumableWriteError(err: ShardWriteError, kept: number): ShardWriteError {
+  return new ShardWriteError(
+    `gen-scenes: cannot write ${err.path}: ${systemErrorText(err.cause)}; ${kept} complete shard${kept === 1 ? '' : 's'} kept, rerun the same command to resume`,
+    err.path!,
+    err.cause,
+  );
 }
 
 /** The jobs of shard s: its pairs, split where a room ends. */
