@@ -57,6 +57,11 @@ const program = new Command('gen-scenes')
     intFlag('--num-shards', 1),
     1,
   )
+  .option(
+    '--force',
+    'delete the dataset gen-scenes wrote in --out (shards, manifests, generate-config.json) and generate afresh; without it, a rerun resumes only a dataset of the same config',
+    false,
+  )
   .option('--asset-cache <dir>', 'where the embedded default assets are generated', DEFAULT_ASSET_CACHE_DIR)
   .addOption(new Option('--quiet', 'no progress bar').default(false))
   .showHelpAfterError()
@@ -95,6 +100,7 @@ try {
       shardIndex: o.shardIndex,
       numShards: o.numShards,
       assetCache: resolve(o.assetCache),
+      force: o.force,
     },
     {
       onLog: (m) => progress.message(`gen-scenes: ${m}`),
@@ -122,8 +128,8 @@ try {
     ].join('\n'),
   );
 } catch (err) {
-  progress.message(
-    `gen-scenes: error: ${err instanceof SceneGenError || err instanceof Error ? err.message : String(err)}`,
-  );
+  const message = err instanceof SceneGenError || err instanceof Error ? err.message : String(err);
+  // The library's messages name their origin (gen-scenes: ...); the error line names it already.
+  progress.message(`gen-scenes: error: ${message.replace(/^gen-scenes: /, '')}`);
   process.exitCode = 1;
 }

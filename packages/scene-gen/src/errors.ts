@@ -1,3 +1,5 @@
+import { getSystemErrorMap } from 'node:util';
+
 /** Error codes of @oxels/scene-gen. Add codes here as modules need them. */
 export type SceneGenErrorCode =
   | 'BAD_ARGUMENT'
@@ -9,6 +11,7 @@ export type SceneGenErrorCode =
   | 'DISPOSED'
   | 'SHARD_WRITE'
   | 'SHARD_READ'
+  | 'CONFIG_MISMATCH'
   | 'NO_POSE';
 
 /**
@@ -37,6 +40,28 @@ export class AssetLoadError extends SceneGenError {
     this.name = 'AssetLoadError';
     if (cause !== undefined) this.cause = cause;
   }
+}
+
+/**
+ * A dataset file that cannot be written (disk full, no permission, an I/O error). `path` names the file
+ * and `cause` is the system error; nothing incomplete is left under a final name.
+ */
+export class ShardWriteError extends SceneGenError {
+  constructor(message: string, path: string, cause: unknown) {
+    super('SHARD_WRITE', message, path);
+    this.name = 'ShardWriteError';
+    this.cause = cause;
+  }
+}
+
+/**
+ * A failed system call as a user reads it: `no space left on device (ENOSPC)`. Node's own message
+ * (`ENOSPC: no space left on device, write`) leads with the code and ends with the syscall.
+ */
+export function systemErrorText(err: unknown): string {
+  const { errno, code, message } = err as NodeJS.ErrnoException;
+  const text = typeof errno === 'number' ? getSystemErrorMap().get(errno)?.[1] : undefined;
+  return text && code ? `${text} (${code})` : String(message ?? err);
 }
 
 /** Throws a SceneGenError when `cond` is false; the message is built only then. */

@@ -61,6 +61,12 @@ export interface RunOptions {
   numShards: number;
   /** Cache of the embedded default assets. */
   assetCache: string;
+  /**
+   * Delete the dataset gen-scenes wrote in `out` (shards, manifests, generate-config.json, their
+   * temporaries; nothing else) and generate afresh, instead of refusing a dataset of another config.
+   * Default false. It deletes the shards of every machine of a split run.
+   */
+  force?: boolean;
 }
 
 /** Checks a config's values; throws SceneGenError('BAD_ARGUMENT') naming the first bad one. */

@@ -1,24 +1,32 @@
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CorrespondenceStats } from '@oxels/raycast';
-import { SceneGenError } from '../errors.ts';
+import { SceneGenError, ShardWriteError, systemErrorText } from '../errors.ts';
+import {
+  datasetFiles,
+  GENERATE_CONFIG_FILE,
+  isShardFile,
+  MANIFEST_FILE,
+  removeDatasetFiles,
+  staleTemporaries,
+} from '../shards/datasetFiles.ts';
+import { readDatasetRecords, writeConfigRecord } from '../shards/datasetRecords.ts';
 import {
   addCounts,
   buildManifest,
   type DatasetManifest,
   emptyCounts,
-  type ManifestShard,
   manifestPartName,
   mergeManifestParts,
   type StatusCounts,
-  staleTemporaries,
   writeJsonAtomic,
 } from '../shards/manifest.ts';
-import { scanShard } from '../shards/readShards.ts';
 import { shardName } from '../shards/schema.ts';
 import { ShardWriter } from '../shards/ShardWriter.ts';
+import { checkResume } from './checkResume.ts';
 import { type GenerateConfig, type RunOptions, validateGenerateConfig } from './GenerateConfig.ts';
 import type { PairTimings } from './generatePair.ts';
+import { keptShards } from './keptShards.ts';
 import { PairWorkerPool } from './PairWorkerPool.ts';
 import { resolveAssets } from './resolveAssets.ts';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './pairWorker.ts';
@@ -62,9 +70,12 @@ const GENERATOR = { name: '@oxels/scene-gen', version: packageVersion() };
 /**
  * Generates the dataset described by `config` into `run.out`: the shards s with
  * s % numShards === shardIndex, each holding `shardSize` consecutive pairs (pair i is pair i %
- * pairsPerRoom of room floor(i / pairsPerRoom)). Complete shards from an earlier run are kept
- * (resume); pairs are generated on `run.workers` worker processes and written in order, so the bytes do
- * not depend on the number of workers or machines.
+ * pairsPerRoom of room floor(i / pairsPerRoom)). Complete shards from an earlier run of the same
+ * config are kept (resume; see keptShards for what "complete" means); a directory holding a dataset of
+ * another config is refused with SceneGenError('CONFIG_MISMATCH') unless `run.force`. Pairs are generated
+ * on `run.workers` worker processes and written in order, so the bytes do not depend on the number of
+ * workers or machines. A failed write (a full disk) throws a ShardWriteError naming the file, after
+ * removing its temporary; the complete shards stay, and the same call resumes.
  */
 export async function generateDataset(
   config: GenerateConfig,
@@ -74,31 +85,54 @@ export async function generateDataset(
   validateGenerateConfig(config, run);
   const log = hooks.onLog ?? (() => {});
   const warn = hooks.onWarning ?? (() => {});
-  prepareOutput(run.out);
-  for (const stale of staleTemporaries(run.out)) {
-    rmSync(join(run.out, stale));
-    log(`removed ${stale} left by an interrupted run`);
+  const identity = { generator: GENERATOR, config: { ...config } };
+  if (run.force) {
+    const removed = removeDatasetFiles(run.out);
+    if (removed.length)
+      log(`--force: deleted the ${removed.length} files of the earlier dataset in ${run.out}`);
   }
-
-  const { scenenn, shapenet, rooms, objects } = await resolveAssets(config, run.assetCache, log, warn);
+  // Before anything loads or is written: a dataset of another config is never added to.
+  const stored = readDatasetRecords(run.out);
+  checkResume(run.out, stored, datasetFiles(run.out).filter(isShardFile), identity);
+  prepareOutput(run.out);
 
   const total = config.rooms * config.pairsPerRoom;
   const shardCount = Math.ceil(total / config.shardSize);
   const mine = Array.from({ length: shardCount }, (_, s) => s).filter(
     (s) => s % run.numShards === run.shardIndex,
   );
-  const records = new Map<number, ManifestShard>();
-  for (const s of mine) {
-    const path = join(run.out, shardName(s));
-    if (existsSync(path)) records.set(s, await scanShard(path));
+  const manifestName = run.numShards === 1 ? MANIFEST_FILE : manifestPartName(run.shardIndex, run.numShards);
+  // A machine of a split run cleans up only its own temporaries: the others' may be in use.
+  const owned = new Set([...mine.map(shardName), manifestName]);
+  if (run.numShards === 1) owned.add(GENERATE_CONFIG_FILE);
+  for (const stale of staleTemporaries(run.out, owned)) {
+    rmSync(join(run.out, stale));
+    log(`removed ${stale} left by an interrupted run`);
   }
+
+  const { scenenn, shapenet, rooms, objects } = await resolveAssets(config, run.assetCache, log, warn);
+
+  const samplesOf = (s: number) => Math.min(config.shardSize, total - s * config.shardSize);
+  const records = await keptShards(
+    run.out,
+    mine,
+    samplesOf,
+    stored.flatMap((r) => r.shards),
+    warn,
+  );
   if (records.size) log(`resuming: ${records.size} of ${mine.length} shards already complete`);
   const todo = mine.filter((s) => !records.has(s));
+  // A failed write names the file, and that the complete shards (records) are kept for a rerun.
+  const resumable = (err: unknown) =>
+    err instanceof ShardWriteError ? resumableWriteError(err, records.size) : err;
+  await writeConfigRecord(run.out, GENERATOR, identity.config).catch((err) => {
+    throw resumable(err);
+  });
 
   const started = performance.now();
   const timings = { compose: 0, render: 0, correspondences: 0, encode: 0, write: 0 };
   const counts = emptyCounts();
-  const pairsTodo = todo.reduce((n, s) => n + Math.min(config.shardSize, total - s * config.shardSize), 0);
+  const pairsTodo = todo.reduce((n, s) => n + samplesOf(s), 0);
   let done = 0;
 
   if (todo.length) {
@@ -165,7 +199,7 @@ export async function generateDataset(
       await flush();
     } catch (err) {
       await (writer as ShardWriter | null)?.abort();
-      throw err;
+      throw resumable(err);
     } finally {
       await pool.stop();
     }
@@ -173,14 +207,9 @@ export async function generateDataset(
 
   const { seed } = config;
   const manifest = buildManifest(GENERATOR, { ...config, seed }, shardCount, [...records.values()]);
-  let manifestPath = join(run.out, 'manifest.json');
-  if (run.numShards === 1) {
-    await writeJsonAtomic(manifestPath, manifest);
-  } else {
-    await writeJsonAtomic(join(run.out, manifestPartName(run.shardIndex, run.numShards)), manifest);
-    const merged = await mergeManifestParts(run.out, run.numShards);
-    if (!merged) manifestPath = join(run.out, manifestPartName(run.shardIndex, run.numShards));
-  }
+  const manifestPath = await writeManifest(run, manifestName, manifest).catch((err) => {
+    throw resumable(err);
+  });
   const seconds = (performance.now() - started) / 1000;
   const per = (x: number) => (done ? x / done : 0);
   return {
@@ -201,6 +230,29 @@ export async function generateDataset(
     manifest,
     manifestPath,
   };
+}
+
+/**
+ * Writes this machine's manifest; a split run's last part also merges the parts into manifest.json.
+ * Returns the path of the manifest written last.
+ */
+async function writeManifest(run: RunOptions, name: string, manifest: DatasetManifest): Promise<string> {
+  await writeJsonAtomic(join(run.out, name), manifest);
+  if (run.numShards > 1 && (await mergeManifestParts(run.out, run.numShards)))
+    return join(run.out, MANIFEST_FILE);
+  return join(run.out, name);
+}
+
+/**
+ * A failed write as gen-scenes reports it: the file, the system's reason, and that the complete shards
+ * stay (a shard gets its final name only once complete), so the same command resumes.
+ */
+function resumableWriteError(err: ShardWriteError, kept: number): ShardWriteError {
+  return new ShardWriteError(
+    `gen-scenes: cannot write ${err.path}: ${systemErrorText(err.cause)}; ${kept} complete shard${kept === 1 ? '' : 's'} kept, rerun the same command to resume`,
+    err.path!,
+    err.cause,
+  );
 }
 
 /** The jobs of shard s: its pairs, split where a room ends. */

@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Pack, pack as tarPack } from 'tar-stream';
-import { SceneGenError } from '../errors.ts';
+import { ShardWriteError, systemErrorText } from '../errors.ts';
 import { encodeSample, type SampleFile } from './sampleCodec.ts';
 import { shardName } from './schema.ts';
 import type { ViewPairSample } from './ViewPairSample.ts';
@@ -30,7 +30,8 @@ const HEADER = {
 /**
  * Writes one shard incrementally: samples are added in order, the tar goes to `<name>.tmp`, and only
  * `close()` renames it to its final name, after it is flushed and synced, so a killed run never leaves
- * a truncated shard that looks complete.
+ * a truncated shard that looks complete. A failed write (a full disk) surfaces as a ShardWriteError
+ * naming the `.tmp` at the next `add` or at `close`; `abort()` then removes the `.tmp`.
  */
 export class ShardWriter {
   readonly name: string;
@@ -39,7 +40,9 @@ export class ShardWriter {
   private readonly pack: Pack;
   private readonly file: WriteStream;
   private readonly hash = createHash('sha256');
-  private readonly done: Promise<void>;
+  /** Resolves when the file is closed, whether written, failed or aborted. */
+  private readonly closed: Promise<void>;
+  private failure: ShardWriteError | null = null;
   private bytes = 0;
   private samples = 0;
 
@@ -49,25 +52,16 @@ export class ShardWriter {
     this.tmpPath = `${this.finalPath}.tmp`;
     this.pack = tarPack();
     this.file = createWriteStream(this.tmpPath);
+    this.closed = new Promise((resolve) => this.file.on('close', resolve));
     this.pack.on('data', (chunk: unknown) => {
       this.hash.update(chunk as Buffer);
       this.bytes += (chunk as Buffer).length;
     });
+    // A failed write destroys the pack too (streamx pipe), which then emits the same error: without
+    // these listeners that was an uncaught exception with a stack trace.
+    this.file.on('error', (err) => this.fail(err));
+    this.pack.on('error', (err: Error) => this.fail(err));
     this.pack.pipe(this.file);
-    this.done = new Promise((resolve, reject) => {
-      this.file.on('close', resolve);
-      this.file.on('error', (err) =>
-        reject(
-          new SceneGenError(
-            'SHARD_WRITE',
-            `ShardWriter: cannot write ${this.tmpPath}: ${err.message}`,
-            this.tmpPath,
-          ),
-        ),
-      );
-    });
-    // Surface open errors (unwritable directory) at the next await rather than as an unhandled event.
-    this.done.catch(() => {});
   }
 
   /** Appends one sample. */
@@ -75,8 +69,9 @@ export class ShardWriter {
     this.addFiles(encodeSample(sample));
   }
 
-  /** Appends one sample already encoded (by a worker) with `encodeSample`. */
+  /** Appends one sample already encoded (by a worker) with `encodeSample`. Throws once a write has failed. */
   addFiles(files: SampleFile[]): void {
+    if (this.failure) throw this.failure;
     for (const { name, data } of files) {
       this.pack.entry(
         { ...HEADER, name, size: data.length },
@@ -88,19 +83,39 @@ export class ShardWriter {
 
   /** Finishes the tar, syncs it to disk and gives it its final name. */
   async close(): Promise<ShardRecord> {
-    this.pack.finalize();
-    await this.done;
-    const handle = await open(this.tmpPath, 'r+');
-    await handle.sync();
-    await handle.close();
-    await rename(this.tmpPath, this.finalPath);
+    if (!this.failure) this.pack.finalize();
+    await this.closed;
+    if (this.failure) throw this.failure;
+    try {
+      const handle = await open(this.tmpPath, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(this.tmpPath, this.finalPath);
+    } catch (err) {
+      throw this.fail(err);
+    }
     return { name: this.name, samples: this.samples, bytes: this.bytes, sha256: this.hash.digest('hex') };
   }
 
-  /** Drops the unfinished shard. */
+  /** Drops the unfinished shard: waits for its file to close (an open still under way would recreate it), then removes it. */
   async abort(): Promise<void> {
     this.pack.destroy();
     this.file.destroy();
+    await this.closed;
     await rm(this.tmpPath, { force: true });
+  }
+
+  /** Keeps the first failure (later ones are its echoes), stops writing and returns it. */
+  private fail(err: unknown): ShardWriteError {
+    this.failure ??= new ShardWriteError(
+      `ShardWriter: cannot write ${this.tmpPath}: ${systemErrorText(err)}`,
+      this.tmpPath,
+      err,
+    );
+    this.file.destroy();
+    return this.failure;
   }
 }

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SceneGenError } from '../errors.ts';
+import { SceneGenError, ShardWriteError, systemErrorText } from '../errors.ts';
 import type { ShardRecord } from './ShardWriter.ts';
 
 /** Status counts of a shard or a dataset (sampled pixels over all pairs). */
@@ -77,10 +78,19 @@ export function buildManifest(
   };
 }
 
-/** Writes a JSON file atomically (temporary name, then rename). */
+/**
+ * Writes a JSON file atomically: to a temporary name of its own (machines of a split run may write the
+ * same file at once), then renamed. On failure the temporary is removed and a ShardWriteError names `path`.
+ */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  await writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw new ShardWriteError(`writeJsonAtomic: cannot write ${path}: ${systemErrorText(err)}`, path, err);
+  }
 }
 
 /** File name of part `index` of a split run's manifest. */
@@ -130,9 +140,4 @@ export function readManifest(dir: string): DatasetManifest | null {
       path,
     );
   }
-}
-
-/** Leftover temporary files of a killed run in `dir`. */
-export function staleTemporaries(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tmp')) : [];
 }
