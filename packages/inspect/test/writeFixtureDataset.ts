@@ -50,7 +50,7 @@ export async function writeFixtureDataset(
     formatVersion: 1,
     generator: { name: 'inspect-test-fixture', version: '0' },
     seed: 0,
-    config: { seed: 0 },
+    config: { seed: 0, depth: false, instances: false },
     shardCount: records.length,
     shards: records,
     totals: {

@@ -65,14 +65,17 @@ export { DEFAULT_RENDER_VIEW_OPTIONS, renderView } from './render/renderView.ts'
 
 // shards
 export type { ViewPairMeta, ViewPairSample } from './shards/ViewPairSample.ts';
-export type { SampleFile } from './shards/sampleCodec.ts';
-export { encodeSample, decodeSample } from './shards/sampleCodec.ts';
+export type { DecodeSampleOptions, SampleFile } from './shards/sampleCodec.ts';
+export { DEFAULT_DECODE_SAMPLE_OPTIONS, encodeSample, decodeSample } from './shards/sampleCodec.ts';
 export type { NpyArray } from './shards/npy.ts';
 export { encodeNpy, decodeNpy } from './shards/npy.ts';
-export { SAMPLE_FILES, shardName, sampleKey } from './shards/schema.ts';
+export type { NpyLayout } from './shards/schema.ts';
+export { OPTIONAL_LAYERS, SAMPLE_ARRAYS, SAMPLE_FILES, shardName, sampleKey } from './shards/schema.ts';
 export type { ShardRecord } from './shards/ShardWriter.ts';
 export { ShardWriter } from './shards/ShardWriter.ts';
 export { listShards, readShard, readDataset, scanShard } from './shards/readShards.ts';
+export type { DatasetValidation, ShardProblem } from './shards/validateDataset.ts';
+export { validateDataset } from './shards/validateDataset.ts';
 export type { DatasetManifest, ManifestShard, StatusCounts } from './shards/manifest.ts';
 export { readManifest, manifestPartName, writeJsonAtomic } from './shards/manifest.ts';
 

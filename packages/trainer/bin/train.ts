@@ -51,6 +51,11 @@ const program = new Command('train')
   )
   .option('--data <dir>', 'gen-scenes output directory (shards)')
   .option('--live', 'generate pairs while training instead of reading shards', false)
+  .option(
+    '--allow-partial',
+    'train on the valid shards of an incomplete --data set (missing, truncated or changed shards, no manifest.json) instead of refusing it',
+    false,
+  )
   .addOption(
     new Option('--mode <mode>', '3d: view pairs; 2d: random perspective warps of single images')
       .choices(['3d', '2d'])
@@ -336,6 +341,7 @@ try {
       replicas: o.replicas,
       resume: o.resume,
       keepEvery: o.keepEvery,
+      allowPartial: o.allowPartial,
     },
     {
       onLog: (m) => console.error(`train: ${m}`),

@@ -147,6 +147,8 @@ export type { ShuffleOptions } from './data3d/shuffledSamples.ts';
 export { DEFAULT_SHUFFLE_OPTIONS, shuffledSamples } from './data3d/shuffledSamples.ts';
 export type { BatchSourceSpec, PairSource } from './data3d/BatchStream.ts';
 export { BatchStream } from './data3d/BatchStream.ts';
+export type { DatasetShardsOptions } from './data3d/datasetShards.ts';
+export { datasetShards } from './data3d/datasetShards.ts';
 
 // training runs: config, loop, checkpoints (TensorFlow.js format + safetensors)
 export type { TrainConfig, TrainRunOptions, TrainSource } from './train/TrainConfig.ts';

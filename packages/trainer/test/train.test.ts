@@ -286,8 +286,13 @@ describe('train CLI', () => {
     const corrupt = mkdtempSync(join(tmp, 'corrupt-'));
     writeFileSync(join(corrupt, 'shard-000000.tar'), 'not a tar at all'.repeat(100));
     const bad = await train(['--data', corrupt, '--out', join(tmp, 'r-corrupt'), '--steps', '2']);
-    expect(bad.stderr).toMatch(/shard-000000.tar/);
+    expect(bad.stderr).toMatch(
+      /corrupt-\w+ has no manifest.json, so it is not a complete gen-scenes dataset/,
+    );
     expect(bad.code).toBe(1);
+    const partial = await train(['--data', corrupt, '--out', join(tmp, 'r-corrupt'), '--allow-partial']);
+    expect(partial.stderr).toMatch(/no usable shard in .*corrupt-\w+: shard-000000.tar \(unreadable: /);
+    expect(existsSync(join(tmp, 'r-corrupt'))).toBe(false);
     const decay = await train(['--data', data, '--out', join(tmp, 'r-decay'), '--weight-decay=-5']);
     expect(decay.stderr).toMatch(/--weight-decay must be >= 0 \(got -5\)/);
     // Refused before anything is written: the folder holds no run a later try would trip over.

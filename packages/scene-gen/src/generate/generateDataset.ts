@@ -118,6 +118,7 @@ export async function generateDataset(
     mine,
     samplesOf,
     stored.flatMap((r) => r.shards),
+    { depth: config.depth, instances: config.instances },
     warn,
   );
   if (records.size) log(`resuming: ${records.size} of ${mine.length} shards already complete`);

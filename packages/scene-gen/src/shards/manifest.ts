@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SceneGenError, ShardWriteError, systemErrorText } from '../errors.ts';
+import { checkManifest } from './checkManifest.ts';
 import type { ShardRecord } from './ShardWriter.ts';
 
 /** Status counts of a shard or a dataset (sampled pixels over all pairs). */
@@ -106,7 +107,7 @@ export function manifestPartName(index: number, count: number): string {
 export async function mergeManifestParts(dir: string, count: number): Promise<DatasetManifest | null> {
   const names = Array.from({ length: count }, (_, i) => manifestPartName(i, count));
   if (!names.every((n) => existsSync(join(dir, n)))) return null;
-  const parts = names.map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as DatasetManifest);
+  const parts = names.map((n) => readManifestFile(join(dir, n)));
   const first = parts[0];
   for (const [i, part] of parts.entries()) {
     if (JSON.stringify(part.config) !== JSON.stringify(first.config)) {
@@ -127,12 +128,20 @@ export async function mergeManifestParts(dir: string, count: number): Promise<Da
   return merged;
 }
 
-/** Reads `DIR/manifest.json`, if there is one. */
+/**
+ * Reads `DIR/manifest.json`, if there is one (null when not). Throws SceneGenError('SHARD_READ') naming
+ * the file when it is not valid JSON or lacks a field readers use (see checkManifest).
+ */
 export function readManifest(dir: string): DatasetManifest | null {
   const path = join(dir, 'manifest.json');
-  if (!existsSync(path)) return null;
+  return existsSync(path) ? readManifestFile(path) : null;
+}
+
+/** Reads and checks one manifest file (manifest.json or a split run's part). */
+function readManifestFile(path: string): DatasetManifest {
+  let value: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as DatasetManifest;
+    value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new SceneGenError(
       'SHARD_READ',
@@ -140,4 +149,5 @@ export function readManifest(dir: string): DatasetManifest | null {
       path,
     );
   }
+  return checkManifest(value, path);
 }

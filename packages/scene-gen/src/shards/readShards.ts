@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { extract as tarExtract } from 'tar-stream';
+import { basename, join } from 'node:path';
+import { CorrespondenceStatus } from '@oxels/raycast';
 import { SceneGenError } from '../errors.ts';
-import { decodeNpy } from './npy.ts';
 import { emptyCounts, type ManifestShard } from './manifest.ts';
-import { decodeSample } from './sampleCodec.ts';
-import { SAMPLE_FILES } from './schema.ts';
+import { type DecodeSampleOptions, decodeSample } from './sampleCodec.ts';
+import { type TarFile, tarFiles } from './tarFiles.ts';
 import type { ViewPairSample } from './ViewPairSample.ts';
 
 /**
@@ -15,6 +14,19 @@ import type { ViewPairSample } from './ViewPairSample.ts';
  * are ignored). Throws SceneGenError('SHARD_READ') for a missing directory or one with no shard.
  */
 export function listShards(dir: string): string[] {
+  const names = shardFileNames(dir);
+  if (names.length === 0) {
+    throw new SceneGenError(
+      'SHARD_READ',
+      `listShards: ${dir} holds no shard-NNNNNN.tar (run gen-scenes --out ${dir})`,
+      dir,
+    );
+  }
+  return names.map((f) => join(dir, f));
+}
+
+/** The shard file names in `dir`, sorted (maybe none); throws when `dir` is not a directory. */
+export function shardFileNames(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new SceneGenError(
       'SHARD_READ',
@@ -22,98 +34,80 @@ export function listShards(dir: string): string[] {
       dir,
     );
   }
-  const shards = readdirSync(dir)
+  return readdirSync(dir)
     .filter((f) => /^shard-\d{6}\.tar$/.test(f))
-    .sort()
-    .map((f) => join(dir, f));
-  if (shards.length === 0) {
-    throw new SceneGenError(
-      'SHARD_READ',
-      `listShards: ${dir} holds no shard-NNNNNN.tar (run gen-scenes --out ${dir})`,
-      dir,
-    );
-  }
-  return shards;
+    .sort();
 }
 
 /**
  * Streams the samples of one shard in order. A sample's files are consecutive entries sharing a key
- * (the name up to the first '.'). Throws SceneGenError('SHARD_READ') naming the shard when it is
- * truncated or a sample is malformed.
+ * (the name up to the first '.'); `options` says which optional layers every sample must have. Throws
+ * SceneGenError('SHARD_READ') naming the shard when it is truncated (even on a sample boundary) or a
+ * sample is malformed (see decodeSample). Does not know how many samples the shard should hold: only
+ * validateDataset, with the manifest, does.
  */
-export async function* readShard(path: string): AsyncGenerator<ViewPairSample> {
-  const extract = tarExtract();
-  const input = createReadStream(path);
-  input.on('error', (err) => extract.destroy(err));
-  input.pipe(extract);
-  let key: string | null = null;
-  let files = new Map<string, Uint8Array>();
-  try {
-    for await (const entry of extract) {
-      const name = entry.header.name;
-      const dot = name.indexOf('.');
-      const entryKey = name.slice(0, dot);
-      const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk as Buffer);
-      if (key !== null && entryKey !== key) {
-        yield decodeSample(key, files, path);
-        files = new Map();
-      }
-      key = entryKey;
-      files.set(name.slice(dot + 1), Buffer.concat(chunks));
-    }
-  } catch (err) {
-    if (err instanceof SceneGenError) throw err;
-    throw new SceneGenError(
-      'SHARD_READ',
-      `readShard: ${path} is not a readable tar (${(err as Error).message})`,
-      path,
-    );
-  }
-  if (key !== null) yield decodeSample(key, files, path);
+export async function* readShard(
+  path: string,
+  options: Partial<DecodeSampleOptions> = {},
+): AsyncGenerator<ViewPairSample> {
+  yield* shardSamples(tarFiles(createReadStream(path), path), path, options);
 }
 
-/** Streams every sample of a dataset directory, shard after shard. */
-export async function* readDataset(dir: string): AsyncGenerator<ViewPairSample> {
-  for (const shard of listShards(dir)) yield* readShard(shard);
+/** The samples of a shard from its files in order (see readShard); `path` names the shard in errors. */
+export async function* shardSamples(
+  files: AsyncIterable<TarFile>,
+  path: string,
+  options: Partial<DecodeSampleOptions> = {},
+): AsyncGenerator<ViewPairSample> {
+  let key: string | null = null;
+  let sample = new Map<string, Uint8Array>();
+  for await (const { name, data } of files) {
+    const dot = name.indexOf('.');
+    const entryKey = name.slice(0, dot);
+    if (key !== null && entryKey !== key) {
+      yield decodeSample(key, sample, path, options);
+      sample = new Map();
+    }
+    key = entryKey;
+    sample.set(name.slice(dot + 1), data);
+  }
+  if (key !== null) yield decodeSample(key, sample, path, options);
+}
+
+/**
+ * Streams every sample of a dataset directory, shard after shard (whatever shards are there, complete or
+ * not: validateDataset checks them against the manifest), or of the given shard files.
+ */
+export async function* readDataset(source: string | readonly string[]): AsyncGenerator<ViewPairSample> {
+  for (const shard of typeof source === 'string' ? listShards(source) : source) yield* readShard(shard);
 }
 
 /**
  * The manifest record of an existing shard, from its bytes: size, sha256, sample count and status
- * counts (read from the .status.npy entries only, no image decoding). Used when a run resumes.
+ * counts (every sample decoded and checked as readShard does, no image decoding). Used when a run
+ * resumes; throws SceneGenError('SHARD_READ') for a truncated or malformed shard, which is then not
+ * complete.
  */
-export async function scanShard(path: string): Promise<ManifestShard> {
-  const bytes = await readFile(path);
+export async function scanShard(
+  path: string,
+  options: Partial<DecodeSampleOptions> = {},
+): Promise<ManifestShard> {
+  const bytes = await readFile(path).catch((err: Error) => {
+    throw new SceneGenError('SHARD_READ', `scanShard: cannot read ${path} (${err.message})`, path);
+  });
   const counts = emptyCounts();
-  const extract = tarExtract();
-  const done = (async () => {
-    for await (const entry of extract) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk as Buffer);
-      if (!entry.header.name.endsWith(`.${SAMPLE_FILES.status}`)) continue;
-      const status = decodeNpy(Buffer.concat(chunks), `${path}:${entry.header.name}`).data;
-      counts.pairs++;
-      counts.sampled += status.length;
-      for (const s of status) {
-        if (s === 0) counts.match++;
-        else if (s === 1) counts.occluded++;
-        else if (s === 2) counts.outOfView++;
-        else counts.miss++;
-      }
+  for await (const { status } of shardSamples(tarFiles(bytes, path), path, options)) {
+    counts.pairs++;
+    counts.sampled += status.length;
+    for (const s of status) {
+      if (s === CorrespondenceStatus.MATCH) counts.match++;
+      else if (s === CorrespondenceStatus.OCCLUDED) counts.occluded++;
+      else if (s === CorrespondenceStatus.OUT_OF_VIEW) counts.outOfView++;
+      else counts.miss++;
     }
-  })();
-  extract.end(bytes);
-  try {
-    await done;
-  } catch (err) {
-    throw new SceneGenError(
-      'SHARD_READ',
-      `scanShard: ${path} is not a readable tar (${(err as Error).message})`,
-      path,
-    );
   }
   return {
-    name: path.slice(path.lastIndexOf('/') + 1),
+    name: basename(path),
     samples: counts.pairs,
     bytes: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'),

@@ -1,8 +1,9 @@
 import { decode as decodePng } from 'fast-png';
 import { PNG } from 'pngjs';
 import { SceneGenError } from '../errors.ts';
-import { decodeNpy, encodeNpy } from './npy.ts';
-import { SAMPLE_FILES } from './schema.ts';
+import { decodeSampleArrays } from './decodeSampleArrays.ts';
+import { encodeNpy } from './npy.ts';
+import { OPTIONAL_LAYERS, SAMPLE_FILES } from './schema.ts';
 import type { ViewPairMeta, ViewPairSample } from './ViewPairSample.ts';
 
 /** One file of a sample: name (key + "." + suffix) and bytes. */
@@ -65,32 +66,56 @@ export function encodeSample(sample: ViewPairSample): SampleFile[] {
 }
 
 /**
- * Rebuilds a sample from its files (keyed by suffix, e.g. "a.png"). `where` names the shard in errors.
- * Throws SceneGenError('SHARD_READ') naming the missing or malformed file. The PNG images are decoded
- * on first access (then kept): a reader that only needs the correspondence data, like a training run
- * redrawing the batches it did before a resume, skips the decoding that makes most of a read's cost.
+ * The optional layers a sample must have: those its dataset promises (the manifest's config.depth and
+ * config.instances, see OPTIONAL_LAYERS). A layer not required is still decoded, and checked, when present.
  */
-export function decodeSample(key: string, files: Map<string, Uint8Array>, where: string): ViewPairSample {
+export interface DecodeSampleOptions {
+  depth: boolean;
+  instances: boolean;
+}
+
+/** Defaults of decodeSample: no optional layer required (a reader without the manifest). */
+export const DEFAULT_DECODE_SAMPLE_OPTIONS: DecodeSampleOptions = { depth: false, instances: false };
+
+/**
+ * Rebuilds a sample from its files (keyed by suffix, e.g. "a.png"). `where` names the shard in errors.
+ * The .npy files are decoded and checked at once (dtype, shape, index and status ranges: see
+ * decodeSampleArrays). Throws SceneGenError('SHARD_READ') naming the missing or malformed file. The PNG
+ * images are decoded on first access (then kept): a reader that only needs the correspondence data, like
+ * a training run redrawing the batches it did before a resume, skips the decoding that makes most of a
+ * read's cost.
+ */
+export function decodeSample(
+  key: string,
+  files: Map<string, Uint8Array>,
+  where: string,
+  options: Partial<DecodeSampleOptions> = {},
+): ViewPairSample {
+  const required = { ...DEFAULT_DECODE_SAMPLE_OPTIONS, ...options };
+  const fail = (what: string) => new SceneGenError('SHARD_READ', `decodeSample: ${where}: ${what}`, where);
   const need = (suffix: string): Uint8Array => {
     const data = files.get(suffix);
-    if (!data)
-      throw new SceneGenError(
-        'SHARD_READ',
-        `decodeSample: ${where}: sample ${key} has no ${key}.${suffix}`,
-        where,
-      );
-    return data;
+    if (data) return data;
+    const layer = (Object.keys(OPTIONAL_LAYERS) as (keyof DecodeSampleOptions)[]).find((l) =>
+      (OPTIONAL_LAYERS[l] as readonly string[]).includes(suffix),
+    );
+    const promised =
+      layer && required[layer] ? ` (the dataset promises ${layer} layers: config.${layer})` : '';
+    throw fail(`sample ${key} has no ${key}.${suffix}${promised}`);
   };
-  const npy = (suffix: string) => decodeNpy(need(suffix), `${where}:${key}.${suffix}`).data;
+  const has = (layer: keyof DecodeSampleOptions) =>
+    required[layer] || OPTIONAL_LAYERS[layer].some((suffix) => files.has(suffix));
   let meta: ViewPairMeta;
   try {
     meta = JSON.parse(new TextDecoder().decode(need(SAMPLE_FILES.meta)));
   } catch (err) {
-    throw new SceneGenError(
-      'SHARD_READ',
-      `decodeSample: ${where}: ${key}.json is not valid JSON (${(err as Error).message})`,
-      where,
-    );
+    if (err instanceof SceneGenError) throw err;
+    throw fail(`${key}.json is not valid JSON (${(err as Error).message})`);
+  }
+  const { width, height } = (meta ?? {}) as Partial<ViewPairMeta>;
+  const positive = (n: unknown) => Number.isInteger(n) && (n as number) > 0;
+  if (!positive(width) || !positive(height)) {
+    throw fail(`${key}.json: width and height must be positive integers (got ${width}x${height})`);
   }
   const png = (suffix: string, channels: 1 | 3, depth: 8 | 16) => {
     const bytes = need(suffix);
@@ -99,11 +124,7 @@ export function decodeSample(key: string, files: Map<string, Uint8Array>, where:
       try {
         image = decodePng(bytes);
       } catch (err) {
-        throw new SceneGenError(
-          'SHARD_READ',
-          `decodeSample: ${where}: ${key}.${suffix} is not a readable PNG (${(err as Error).message})`,
-          where,
-        );
+        throw fail(`${key}.${suffix} is not a readable PNG (${(err as Error).message})`);
       }
       if (
         image.channels !== channels ||
@@ -111,28 +132,28 @@ export function decodeSample(key: string, files: Map<string, Uint8Array>, where:
         image.width !== meta.width ||
         image.height !== meta.height
       ) {
-        throw new SceneGenError(
-          'SHARD_READ',
-          `decodeSample: ${where}: ${key}.${suffix} is ${image.width}x${image.height}x${image.channels} (${image.depth}-bit), expected ${meta.width}x${meta.height}x${channels} ${depth}-bit`,
-          where,
+        throw fail(
+          `${key}.${suffix} is ${image.width}x${image.height}x${image.channels} (${image.depth}-bit), expected ${meta.width}x${meta.height}x${channels} ${depth}-bit`,
         );
       }
       return image.data;
     };
   };
-  const sample = {
+  const arrays = decodeSampleArrays(
+    key,
+    {
+      aIndex: need(SAMPLE_FILES.aIndex),
+      bXY: need(SAMPLE_FILES.bXY),
+      status: need(SAMPLE_FILES.status),
+      ...(has('depth') && { depthA: need(SAMPLE_FILES.depthA), depthB: need(SAMPLE_FILES.depthB) }),
+    },
     meta,
-    aIndex: npy(SAMPLE_FILES.aIndex) as Int32Array,
-    bXY: npy(SAMPLE_FILES.bXY) as Float32Array,
-    status: npy(SAMPLE_FILES.status) as Uint8Array,
-  } as ViewPairSample;
+    where,
+  );
+  const sample = { meta, ...arrays } as ViewPairSample;
   decodeOnFirstRead(sample, 'rgbA', png(SAMPLE_FILES.rgbA, 3, 8));
   decodeOnFirstRead(sample, 'rgbB', png(SAMPLE_FILES.rgbB, 3, 8));
-  if (files.has(SAMPLE_FILES.depthA)) {
-    sample.depthA = npy(SAMPLE_FILES.depthA) as Float32Array;
-    sample.depthB = npy(SAMPLE_FILES.depthB) as Float32Array;
-  }
-  if (files.has(SAMPLE_FILES.instA)) {
+  if (has('instances')) {
     decodeOnFirstRead(sample, 'instA', png(SAMPLE_FILES.instA, 1, 16));
     decodeOnFirstRead(sample, 'instB', png(SAMPLE_FILES.instB, 1, 16));
   }

@@ -31,3 +31,27 @@ export function shardName(index: number): string {
 export function sampleKey(room: number, pair: number): string {
   return `r${String(room).padStart(3, '0')}-p${String(pair).padStart(6, '0')}`;
 }
+
+/**
+ * dtype and shape of each .npy file of a sample, as numpy writes them: K = sampled pixels of A (from
+ * a_index), H x W = the views' size (from the sample's .json). Readers check every file against this.
+ */
+export const SAMPLE_ARRAYS = {
+  aIndex: { dtype: '<i4', shape: ['K'] },
+  bXY: { dtype: '<f4', shape: ['K', 2] },
+  status: { dtype: '|u1', shape: ['K'] },
+  depthA: { dtype: '<f4', shape: ['H', 'W'] },
+  depthB: { dtype: '<f4', shape: ['H', 'W'] },
+} as const;
+
+/** The layout of one .npy file: dtype string and shape, symbolic sizes by letter. */
+export type NpyLayout = (typeof SAMPLE_ARRAYS)[keyof typeof SAMPLE_ARRAYS];
+
+/**
+ * The optional layers of a dataset (GenerateConfig.depth, GenerateConfig.instances; recorded in the
+ * manifest's config) and the files each adds to every sample.
+ */
+export const OPTIONAL_LAYERS = {
+  depth: [SAMPLE_FILES.depthA, SAMPLE_FILES.depthB],
+  instances: [SAMPLE_FILES.instA, SAMPLE_FILES.instB],
+} as const;

@@ -8,7 +8,8 @@ import type { ShuffleOptions } from './shuffledSamples.ts';
 
 /** Where view pairs come from: shards on disk, or the generator running alongside training. */
 export type PairSource =
-  | { kind: 'shards'; dir: string }
+  /** `shards`: the files to read (validated ones, see datasetShards); default every shard in `dir`. */
+  | { kind: 'shards'; dir: string; shards?: string[] }
   | { kind: 'live'; config: GenerateConfig; options: LivePairsOptions };
 
 /** Everything that decides the stream of batches (plain data: it is sent to the worker thread). */

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const rng = createRng(spec.seed);
   const samples: AsyncGenerator<ViewPairSample> =
     spec.source.kind === 'shards'
-      ? shuffledSamples(spec.source.dir, rng, spec.shuffle)
+      ? shuffledSamples(spec.source.shards ?? spec.source.dir, rng, spec.shuffle)
       : livePairs(spec.source.config, spec.source.options, {
           onLog: (m) => parentPort!.postMessage({ kind: 'log', message: m }),
           onWarning: (m) => parentPort!.postMessage({ kind: 'log', message: `warning: ${m}` }),

@@ -12,18 +12,18 @@ export interface ShuffleOptions {
 export const DEFAULT_SHUFFLE_OPTIONS: ShuffleOptions = { buffer: 256, epochs: Number.POSITIVE_INFINITY };
 
 /**
- * Streams the view pairs of a dataset directory in a seeded random order without loading it all: the
- * shard order is shuffled every epoch, and a shuffle buffer (WebDataset's approach) mixes samples
- * across neighbouring shards. Throws the shard reader's errors (missing directory, no shard, corrupt
- * shard) naming the file.
+ * Streams the view pairs of a dataset directory (every shard in it), or of the given shard files, in a
+ * seeded random order without loading it all: the shard order is shuffled every epoch, and a shuffle
+ * buffer (WebDataset's approach) mixes samples across neighbouring shards. Throws the shard reader's
+ * errors (missing directory, no shard, corrupt shard) naming the file.
  */
 export async function* shuffledSamples(
-  dir: string,
+  source: string | readonly string[],
   rng: Rng,
   options: Partial<ShuffleOptions> = {},
 ): AsyncGenerator<ViewPairSample> {
   const { buffer: size, epochs } = { ...DEFAULT_SHUFFLE_OPTIONS, ...options };
-  const shards = listShards(dir);
+  const shards = typeof source === 'string' ? listShards(source) : source;
   const buffer: ViewPairSample[] = [];
   const take = (): ViewPairSample => {
     const i = rng.int(buffer.length);

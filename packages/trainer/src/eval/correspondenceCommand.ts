@@ -4,6 +4,7 @@ import { encodeNpy, readDataset, readManifest, SceneGenError } from '@oxels/scen
 import { countFlag, intFlag } from '@oxels/scene-gen/cli';
 import { Command, Option } from 'commander';
 import { initBackend } from '../backend/initBackend.ts';
+import { datasetShards } from '../data3d/datasetShards.ts';
 import { BACKEND_NAMES, type BackendName, LOSS_NORMS, type LossNorm } from '../constants.ts';
 import { TrainerError } from '../errors.ts';
 import { UNet } from '../model/UNet.ts';
@@ -32,6 +33,7 @@ interface CorrespondenceFlags {
   out?: string;
   saveDescriptors?: string;
   quiet: boolean;
+  allowPartial: boolean;
 }
 
 /** A network's descriptors as a benchmark method (both views in one forward pass). */
@@ -49,6 +51,11 @@ async function run(o: CorrespondenceFlags): Promise<void> {
   };
   const runDir = resolve(o.run);
   const dataDir = resolve(o.data);
+  const shards = await datasetShards(dataDir, {
+    allowPartial: o.allowPartial,
+    onLog: log,
+    onWarning: (line) => process.stderr.write(`eval correspondence: warning: ${line}\n`),
+  });
   const backend = await initBackend(o.backend, { threads: o.threads });
   const trained = loadRun(runDir, o.step);
   const { config } = trained;
@@ -79,7 +86,7 @@ async function run(o: CorrespondenceFlags): Promise<void> {
     ),
   ];
   try {
-    const evaluation = await evaluateCorrespondence(readDataset(dataDir), methods, {
+    const evaluation = await evaluateCorrespondence(readDataset(shards), methods, {
       norm,
       maxQueries: o.queries,
       maxPairs: o.pairs,
@@ -204,6 +211,11 @@ export function correspondenceCommand(): Command {
     .option(
       '--save-descriptors <dir>',
       "also write each pair's descriptor maps and queries as .npy, to check or reuse the numbers elsewhere",
+    )
+    .option(
+      '--allow-partial',
+      'evaluate on the valid shards of an incomplete --data set instead of refusing it',
+      false,
     )
     .option('--quiet', 'no progress lines', false)
     .action(async (flags: CorrespondenceFlags) => {

@@ -134,4 +134,9 @@ export interface TrainRunOptions {
    * run can be evaluated along the way (`eval correspondence --step`); 0 = none. Default `DEFAULT_KEEP_EVERY`.
    */
   keepEvery?: number;
+  /**
+   * Train on the shards of an incomplete dataset that pass validateDataset, instead of refusing it
+   * (`--allow-partial`; see datasetShards). Default false.
+   */
+  allowPartial?: boolean;
 }

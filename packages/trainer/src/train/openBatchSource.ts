@@ -17,12 +17,14 @@ export interface BatchSource {
 /**
  * The batches of a run from `startStep` on. 3D sources (shards, live generator) stream from a worker
  * thread and skip the batches of steps already done; 2D sources draw the batch of step s from a seed
- * derived from (seed, s), so resuming costs nothing.
+ * derived from (seed, s), so resuming costs nothing. `shards`: the shard files to read (those
+ * datasetShards passed); default every shard in the source's directory.
  */
 export async function openBatchSource(
   config: TrainConfig,
   startStep: number,
   log: (message: string) => void,
+  shards?: string[],
 ): Promise<BatchSource> {
   const { source } = config;
   const sampling = { samples: config.samples, positiveFraction: config.positiveFraction };
@@ -36,7 +38,7 @@ export async function openBatchSource(
       {
         source:
           source.kind === 'shards'
-            ? source
+            ? { ...source, ...(shards && { shards }) }
             : {
                 kind: 'live',
                 config: source.generate,

@@ -5,6 +5,7 @@ import { deriveSeed, writeJsonAtomic } from '@oxels/scene-gen';
 import { type BackendInfo, initBackend } from '../backend/initBackend.ts';
 import { UNET_2D_CONFIG, UNET_3D_CONFIG, type UNetConfig } from '../constants.ts';
 import { TrainerError } from '../errors.ts';
+import { datasetShards } from '../data3d/datasetShards.ts';
 import { UNet } from '../model/UNet.ts';
 import { validatePhotometricOptions } from '../warp2d/parsePhotometricOptions.ts';
 import type { PhotometricOptions } from '../warp2d/photometricJitter.ts';
@@ -81,6 +82,15 @@ export async function runTraining(
 ): Promise<TrainSummary> {
   validateTrainConfig(config);
   const log = hooks.onLog ?? (() => {});
+  // Before anything is written: an incomplete dataset leaves no run behind.
+  const shards =
+    config.source.kind === 'shards'
+      ? await datasetShards(config.source.dir, {
+          allowPartial: run.allowPartial ?? false,
+          onLog: log,
+          onWarning: log,
+        })
+      : undefined;
   const wanted = wantedReplicas(run, config);
   // Replicas split the step only on wasm; any other backend gets the whole thread budget.
   const mainBackend = await initBackend(run.backend, {
@@ -111,7 +121,7 @@ export async function runTraining(
   const startStep = step;
   hooks.onStart?.({ backend, parameters: model.parameterCount(), startStep });
 
-  const source = await openBatchSource(config, startStep, log);
+  const source = await openBatchSource(config, startStep, log, shards);
   let last: StepMetrics | null = null;
   let stopped = false;
   const started = performance.now();
