@@ -8,8 +8,10 @@ import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG } from '@oxels/scene-g
 import {
   BACKEND_NAMES,
   DEFAULT_KEEP_EVERY,
+  DEFAULT_MAX_NON_FINITE,
   DEFAULT_TRAIN_CONFIG,
   LOSS_NORMS,
+  NON_FINITE_POLICIES,
   parsePhotometricOptions,
   runTraining,
   savedConfig,
@@ -200,6 +202,19 @@ const program = new Command('train')
   )
   .option('--out <dir>', 'run directory', 'runs/default')
   .option('--resume', 'continue the run in --out from its latest checkpoint', false)
+  .addOption(
+    new Option(
+      '--on-nonfinite <policy>',
+      'a step whose loss, gradient norm or update is NaN or infinite changes nothing; stop: end the run (exit 1, its checkpoints intact) after --max-nonfinite such steps in a row; skip: go on, logging each',
+    )
+      .choices([...NON_FINITE_POLICIES])
+      .default('stop'),
+  )
+  .option(
+    '--max-nonfinite <n>',
+    `stop: non-finite steps in a row that end the run (default ${DEFAULT_MAX_NON_FINITE})`,
+    intFlag('--max-nonfinite', 1),
+  )
   .option('--quiet', 'no progress bar', false)
   // The live generator's flags (as gen-scenes).
   .option('--rooms <n>', 'live: rooms', intFlag('--rooms', 1), DEFAULT_GENERATE_CONFIG.rooms)
@@ -254,6 +269,9 @@ function source(): TrainSource {
     },
   };
 }
+
+/** train's one error line (a library message that starts with "train: " does not get it twice). */
+const errorLine = (err: unknown) => `train: error: ${(err as Error).message.replace(/^train: /, '')}`;
 
 const is2d = o.mode === '2d';
 const crop = is2d || o.crop === 'none' ? null : (o.crop ?? d.crop);
@@ -336,6 +354,8 @@ try {
       replicas: o.replicas,
       resume: o.resume,
       keepEvery: o.keepEvery,
+      onNonFinite: o.onNonfinite,
+      maxNonFinite: o.maxNonfinite,
     },
     {
       onLog: (m) => console.error(`train: ${m}`),
@@ -368,11 +388,12 @@ try {
           ? `, loss ${m.loss.toFixed(4)} (within ${m.within.toFixed(4)}, between ${m.between.toFixed(4)})`
           : `, loss ${m.loss.toFixed(4)} (positive similarity ${m.within.toFixed(4)}, negative ${m.between.toFixed(4)})`
         : '') +
+      (summary.skippedSteps ? `; ${summary.skippedSteps} non-finite steps skipped` : '') +
       ` -> ${runDir}`,
   );
   process.exitCode = summary.stopped ? 130 : 0;
 } catch (err) {
   if (!o.quiet) bar.stop();
-  console.error(`train: error: ${(err as Error).message}`);
+  console.error(errorLine(err));
   process.exitCode = 1;
 }

@@ -48,8 +48,8 @@ export type { OxelLossInputs, OxelLossTerms } from './losses/oxelLoss.ts';
 export { descriptorDistance, oxelLoss, oxelLossOnSamples, oxelLossStacked } from './losses/oxelLoss.ts';
 
 // train: optimiser, schedule, clipping, one step
-export type { AdamWState } from './train/AdamW.ts';
-export { AdamW } from './train/AdamW.ts';
+export type { AdamWState, ApplyGradientsOptions, UpdateCheck } from './train/AdamW.ts';
+export { AdamW, DEFAULT_APPLY_GRADIENTS_OPTIONS } from './train/AdamW.ts';
 export { clipByGlobalNorm } from './train/clipByGlobalNorm.ts';
 export { oneCycleRate } from './train/oneCycleRate.ts';
 export type { LossAndGradients, TrainBatch, TrainStepOptions, TrainStepResult } from './train/trainStep.ts';
@@ -149,8 +149,13 @@ export type { BatchSourceSpec, PairSource } from './data3d/BatchStream.ts';
 export { BatchStream } from './data3d/BatchStream.ts';
 
 // training runs: config, loop, checkpoints (TensorFlow.js format + safetensors)
-export type { TrainConfig, TrainRunOptions, TrainSource } from './train/TrainConfig.ts';
-export { DEFAULT_KEEP_EVERY, DEFAULT_TRAIN_CONFIG } from './train/TrainConfig.ts';
+export type { NonFinitePolicy, TrainConfig, TrainRunOptions, TrainSource } from './train/TrainConfig.ts';
+export {
+  DEFAULT_KEEP_EVERY,
+  DEFAULT_MAX_NON_FINITE,
+  DEFAULT_TRAIN_CONFIG,
+  NON_FINITE_POLICIES,
+} from './train/TrainConfig.ts';
 export type { StepMetrics, TrainHooks, TrainSummary } from './train/runTraining.ts';
 export { modelConfig, runTraining, savedConfig } from './train/runTraining.ts';
 export type { Checkpoint } from './train/checkpoint.ts';

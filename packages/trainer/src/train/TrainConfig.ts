@@ -117,6 +117,20 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
 /** `TrainRunOptions.keepEvery` when not given: a milestone checkpoint every 1,000 steps. */
 export const DEFAULT_KEEP_EVERY = 1000;
 
+/**
+ * What a run does with a step whose loss, gradient norm or updated weights are not finite (the update is
+ * never written): `stop` after `maxNonFinite` such steps in a row, or `skip` them all and go on.
+ */
+export const NON_FINITE_POLICIES = ['stop', 'skip'] as const;
+export type NonFinitePolicy = (typeof NON_FINITE_POLICIES)[number];
+
+/**
+ * `TrainRunOptions.maxNonFinite` when not given. One bad batch need not end a long run, while a diverged
+ * model, whose weights a skipped step leaves as they are, fails every step after: 3 in a row stop it
+ * two steps later.
+ */
+export const DEFAULT_MAX_NON_FINITE = 3;
+
 /** How this machine runs it (not part of the run's identity). */
 export interface TrainRunOptions {
   backend: BackendName;
@@ -134,4 +148,8 @@ export interface TrainRunOptions {
    * run can be evaluated along the way (`eval correspondence --step`); 0 = none. Default `DEFAULT_KEEP_EVERY`.
    */
   keepEvery?: number;
+  /** What to do with non-finite steps (`NON_FINITE_POLICIES`); default `stop`. */
+  onNonFinite?: NonFinitePolicy;
+  /** `stop`: the non-finite steps in a row that stop the run; default `DEFAULT_MAX_NON_FINITE`. */
+  maxNonFinite?: number;
 }

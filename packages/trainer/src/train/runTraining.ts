@@ -10,6 +10,7 @@ import { validatePhotometricOptions } from '../warp2d/parsePhotometricOptions.ts
 import type { PhotometricOptions } from '../warp2d/photometricJitter.ts';
 import { AdamW } from './AdamW.ts';
 import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { NonFiniteSteps } from './NonFiniteSteps.ts';
 import { decayStartStep, oneCycleRate } from './oneCycleRate.ts';
 import { openBatchSource } from './openBatchSource.ts';
 import { ReplicaPool } from './ReplicaPool.ts';
@@ -52,9 +53,11 @@ export interface TrainHooks {
 export interface TrainSummary {
   runDir: string;
   startStep: number;
-  /** Steps completed in total (== config.steps unless stopped early). */
+  /** Steps completed in total (== config.steps unless stopped early), skipped ones included. */
   step: number;
   stopped: boolean;
+  /** Steps skipped in this process for a non-finite loss, gradient norm or update (`--on-nonfinite skip`). */
+  skippedSteps: number;
   lastMetrics: StepMetrics | null;
   backend: BackendInfo;
 }
@@ -71,7 +74,9 @@ export function modelConfig(
  * Trains the U-Net with `config.objective` (the oxel loss by default) as `config` says, in `runDir`: config.json, metrics.jsonl (one
  * StepMetrics per step), curves.png (at the end) and checkpoints/ (every `checkpointEvery` steps, at the end, and when
  * `shouldStop` says so). With `resume`, continues from the latest checkpoint with the same schedule and
- * the same data: a run stopped and resumed ends with the weights an uninterrupted run ends with.
+ * the same data: a run stopped and resumed ends with the weights an uninterrupted run ends with. A step
+ * with a non-finite loss, gradient norm or update changes nothing and is skipped; `run.onNonFinite` says
+ * whether the run goes on or stops (TrainerError 'NON_FINITE').
  */
 export async function runTraining(
   config: TrainConfig,
@@ -80,6 +85,7 @@ export async function runTraining(
   hooks: TrainHooks = {},
 ): Promise<TrainSummary> {
   validateTrainConfig(config);
+  const nonFinite = new NonFiniteSteps(run);
   const log = hooks.onLog ?? (() => {});
   const wanted = wantedReplicas(run, config);
   // Replicas split the step only on wasm; any other backend gets the whole thread budget.
@@ -97,6 +103,8 @@ export async function runTraining(
   const objective = createTrainObjective(config, model, replicas);
   const optimizer = new AdamW(objective.parameters, { weightDecay: config.weightDecay });
   let step = 0;
+  /** The newest checkpoint of the run, for the message of a run stopped by non-finite steps. */
+  let lastCheckpoint: string | null = checkpoint?.dir ?? null;
   if (checkpoint) {
     model.setWeights(checkpoint.weights);
     optimizer.setState(checkpoint.optimizer);
@@ -127,26 +135,32 @@ export async function runTraining(
       const result = await objective.step(optimizer, batch, deriveSeed(config.seed, 4, step));
       const seconds = (performance.now() - t0) / 1000;
       step++;
-      last = {
-        step,
-        ...result,
-        lr: optimizer.learningRate,
-        stepsPerSecond: 1 / seconds,
-        pairsPerSecond: batch.batchSize / seconds,
-        elapsed: (performance.now() - started) / 1000,
-      };
-      appendFileSync(metricsPath, `${JSON.stringify(last)}\n`);
-      hooks.onStep?.(last);
+      const skipped = nonFinite.record(step, result, lastCheckpoint);
+      if (skipped) log(skipped);
+      else {
+        const { applied: _, ...measured } = result;
+        last = {
+          step,
+          ...measured,
+          lr: optimizer.learningRate,
+          stepsPerSecond: 1 / seconds,
+          pairsPerSecond: batch.batchSize / seconds,
+          elapsed: (performance.now() - started) / 1000,
+        };
+        appendFileSync(metricsPath, `${JSON.stringify(last)}\n`);
+        hooks.onStep?.(last);
+      }
       // A step on one thread may await only settled promises: give timers (the progress bar) and
       // signals (Ctrl-C) their turn.
       await new Promise((resolve) => setImmediate(resolve));
       stopped = step < config.steps && (hooks.shouldStop?.() ?? false);
+      // Skipped steps left the weights as they were: a checkpoint now holds the last finite ones.
       if (step % config.checkpointEvery === 0 || step === config.steps || stopped) {
-        const dir = saveCheckpoint(runDir, step, model, optimizer, {
+        lastCheckpoint = saveCheckpoint(runDir, step, model, optimizer, {
           keepEvery: run.keepEvery ?? DEFAULT_KEEP_EVERY,
           extraFiles: objective.checkpointFiles(),
         });
-        hooks.onCheckpoint?.(dir, step);
+        hooks.onCheckpoint?.(lastCheckpoint, step);
       }
       if (stopped) break;
     }
@@ -161,7 +175,7 @@ export async function runTraining(
     const curves = await writeTrainingCurves(runDir);
     hooks.onLog?.(`curves: ${curves}`);
   }
-  return { runDir, startStep, step, stopped, lastMetrics: last, backend };
+  return { runDir, startStep, step, stopped, lastMetrics: last, skippedSteps: nonFinite.skipped, backend };
 }
 
 /** The threads a run may use: `--threads`, or with 0 one per core. */
