@@ -201,7 +201,11 @@ const program = new Command('train')
     0,
   )
   .option('--out <dir>', 'run directory', 'runs/default')
-  .option('--resume', 'continue the run in --out from its latest checkpoint', false)
+  .option(
+    '--resume',
+    'continue the run in --out from its latest checkpoint (the newest readable one if that is damaged)',
+    false,
+  )
   .addOption(
     new Option(
       '--on-nonfinite <policy>',
@@ -273,9 +277,24 @@ function source(): TrainSource {
 /** train's one error line (a library message that starts with "train: " does not get it twice). */
 const errorLine = (err: unknown) => `train: error: ${(err as Error).message.replace(/^train: /, '')}`;
 
+/** Prints an error as the run's own are printed, and exits 1 (before the run started: nothing to stop). */
+function fail(err: unknown): never {
+  console.error(errorLine(err));
+  process.exit(1);
+}
+
+/** `f()`, or its error printed as `fail` prints it. */
+function orFail<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    return fail(err);
+  }
+}
+
 const is2d = o.mode === '2d';
 const crop = is2d || o.crop === 'none' ? null : (o.crop ?? d.crop);
-const saved = o.resume ? savedConfig(resolve(o.out)) : null;
+const saved = o.resume ? orFail(() => savedConfig(resolve(o.out))) : null;
 const config: TrainConfig = {
   ...d,
   source: source(),
