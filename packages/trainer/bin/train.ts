@@ -7,10 +7,13 @@ import { formatDuration, intFlag, numberFlag, progressBar, rangeFlag, sizeFlag }
 import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG } from '@oxels/scene-gen';
 import {
   BACKEND_NAMES,
+  DEFAULT_CROP,
   DEFAULT_KEEP_EVERY,
   DEFAULT_MAX_NON_FINITE,
   DEFAULT_TRAIN_CONFIG,
+  fitDefaultCrop,
   LOSS_NORMS,
+  modelConfig,
   NON_FINITE_POLICIES,
   parsePhotometricOptions,
   runTraining,
@@ -19,6 +22,8 @@ import {
   type TrainConfig,
   type TrainSource,
   UNET_NORMALIZATIONS,
+  unetSizeUnit,
+  viewSizeOf,
 } from '@oxels/trainer';
 
 /** 2d: key=value pairs over the default jitter, or none. */
@@ -153,7 +158,11 @@ const program = new Command('train')
     `3d: pixels this close to the true match (per axis) are never mined (default ${d.hardRadius})`,
     numberFlag('--hard-radius'),
   )
-  .option('--crop <WxH|none>', '3d: train on random crops of this size, or none', cropFlag)
+  .option(
+    '--crop <WxH|none>',
+    `3d: train on random crops of this size, or none (default ${DEFAULT_CROP.join('x')}, or the largest square that fits smaller views)`,
+    cropFlag,
+  )
   .option(
     '--crop-shift <px|none>',
     `3d: view 2's crop follows view 1's matches, moved at random by up to this many pixels per axis; none = the same window in both views (default ${d.cropShift})`,
@@ -292,13 +301,31 @@ function orFail<T>(f: () => T): T {
   }
 }
 
+/**
+ * The default crop for `source`'s views: DEFAULT_CROP, or on smaller views the largest square that fits
+ * (with a note saying so).
+ */
+async function defaultCrop(source: TrainSource, model: TrainConfig['model']): Promise<[number, number]> {
+  const views = await viewSizeOf(source);
+  const fitted = views && fitDefaultCrop(DEFAULT_CROP, views, unetSizeUnit(modelConfig({ ...d, model })));
+  if (!views || !fitted || fitted.join() === DEFAULT_CROP.join()) return [...DEFAULT_CROP];
+  console.error(`train: --crop not given: using ${fitted.join('x')} to fit the ${views.join('x')} views`);
+  return fitted;
+}
+
 const is2d = o.mode === '2d';
-const crop = is2d || o.crop === 'none' ? null : (o.crop ?? d.crop);
 const saved = o.resume ? orFail(() => savedConfig(resolve(o.out))) : null;
+const trainSource = source();
+const model = o.model ?? (is2d ? '2d' : '3d');
+// Without --crop a resumed run keeps its own, and a new one fits the default to its data.
+const crop =
+  is2d || o.crop === 'none'
+    ? null
+    : (o.crop ?? (saved ? saved.crop : await defaultCrop(trainSource, model).catch(fail)));
 const config: TrainConfig = {
   ...d,
-  source: source(),
-  model: o.model ?? (is2d ? '2d' : '3d'),
+  source: trainSource,
+  model,
   outChannels: o.channels,
   normalization:
     o.normalization ?? saved?.normalization ?? (is2d ? DEFAULT_2D.normalization : d.normalization),

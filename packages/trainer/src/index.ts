@@ -34,7 +34,7 @@ export { opFormulations, setOpFormulations } from './backend/opFormulations.ts';
 
 // model: the paper's U-Net
 export type { UNetForwardOptions, WeightArray } from './model/UNet.ts';
-export { DEFAULT_UNET_FORWARD_OPTIONS, UNet } from './model/UNet.ts';
+export { DEFAULT_UNET_FORWARD_OPTIONS, UNet, unetSizeUnit } from './model/UNet.ts';
 export { conv2dBias } from './model/ops/conv2dBias.ts';
 export { normSilu } from './model/ops/normSilu.ts';
 export { sumRows } from './model/ops/sumRows.ts';
@@ -151,11 +151,14 @@ export { BatchStream } from './data3d/BatchStream.ts';
 // training runs: config, loop, checkpoints (TensorFlow.js format + safetensors)
 export type { NonFinitePolicy, TrainConfig, TrainRunOptions, TrainSource } from './train/TrainConfig.ts';
 export {
+  DEFAULT_CROP,
   DEFAULT_KEEP_EVERY,
   DEFAULT_MAX_NON_FINITE,
   DEFAULT_TRAIN_CONFIG,
   NON_FINITE_POLICIES,
 } from './train/TrainConfig.ts';
+export { fitDefaultCrop } from './train/fitCrop.ts';
+export { viewSizeOf } from './train/viewSizeOf.ts';
 export type { StepMetrics, TrainHooks, TrainSummary } from './train/runTraining.ts';
 export { modelConfig, runTraining, savedConfig } from './train/runTraining.ts';
 export type { Checkpoint } from './train/checkpoint.ts';

@@ -82,6 +82,9 @@ export interface TrainConfig {
   checkpointEvery: number;
 }
 
+/** 3D mode's crop [width, height] when none is given; the train CLI fits it to smaller views (`fitDefaultCrop`). */
+export const DEFAULT_CROP: readonly [number, number] = Object.freeze([128, 128] as const);
+
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   model: '3d',
   outChannels: 32,
@@ -103,7 +106,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   lambda: DEFAULT_OXEL_LOSS_OPTIONS.lambda,
   positiveFraction: 1 / 8,
   samples: 1024,
-  crop: [128, 128],
+  crop: [...DEFAULT_CROP],
   cropShift: 64,
   localNegatives: 0,
   localRadius: [3, 16],

@@ -5,11 +5,12 @@ import { deriveSeed, writeJsonAtomic } from '@oxels/scene-gen';
 import { type BackendInfo, initBackend } from '../backend/initBackend.ts';
 import { UNET_2D_CONFIG, UNET_3D_CONFIG, type UNetConfig } from '../constants.ts';
 import { TrainerError } from '../errors.ts';
-import { UNet } from '../model/UNet.ts';
+import { UNet, unetSizeUnit } from '../model/UNet.ts';
 import { validatePhotometricOptions } from '../warp2d/parsePhotometricOptions.ts';
 import type { PhotometricOptions } from '../warp2d/photometricJitter.ts';
 import { AdamW } from './AdamW.ts';
 import { restoreNewestReadable, saveCheckpoint } from './checkpoint.ts';
+import { checkCropFits } from './fitCrop.ts';
 import { NonFiniteSteps } from './NonFiniteSteps.ts';
 import { decayStartStep, oneCycleRate } from './oneCycleRate.ts';
 import { type BatchSource, openBatchSource } from './openBatchSource.ts';
@@ -22,6 +23,7 @@ import {
 } from './TrainConfig.ts';
 import { createTrainObjective, TRAIN_OBJECTIVES } from './trainObjective.ts';
 import { readJsonFile } from './readRunFile.ts';
+import { viewSizeOf } from './viewSizeOf.ts';
 import { writeTrainingCurves } from './writeTrainingCurves.ts';
 
 /** One line of RUN/metrics.jsonl. */
@@ -76,7 +78,8 @@ export function modelConfig(
  * StepMetrics per step), curves.png (at the end) and checkpoints/ (every `checkpointEvery` steps, at the end, and when
  * `shouldStop` says so). With `resume`, continues from the latest checkpoint (the newest readable one, when that
  * one is damaged) with the same schedule and the same data: a run stopped and resumed ends with the weights an
- * uninterrupted run ends with. A step with a non-finite loss, gradient norm or update changes nothing and is skipped;
+ * uninterrupted run ends with. Nothing is written before the config, the data and the first batch have been
+ * checked. A step with a non-finite loss, gradient norm or update changes nothing and is skipped;
  * `run.onNonFinite` says whether the run goes on or stops (TrainerError 'NON_FINITE').
  */
 export async function runTraining(
@@ -90,6 +93,7 @@ export async function runTraining(
   const log = hooks.onLog ?? (() => {});
   const wanted = wantedReplicas(run, config);
   const saved = run.resume ? resumableConfig(runDir, config) : checkFreshRun(runDir);
+  await checkDataFits(config);
   // Replicas split the step only on wasm; any other backend gets the whole thread budget.
   const mainBackend = await initBackend(run.backend, {
     threads: run.threads,
@@ -127,6 +131,11 @@ export async function runTraining(
       }
       checkScheduleChange(saved, config, step, configPath);
     }
+    startStep = step;
+    hooks.onStart?.({ backend, parameters: model.parameterCount(), startStep });
+    source = await openBatchSource(config, startStep, log);
+    // The first batch before the first write: a run that fails on its data leaves its folder as it was.
+    let batch = await source.next(step);
     if (saved) {
       keepMetricsUpTo(metricsPath, step);
       if (config.steps !== saved.steps) await writeJsonAtomic(configPath, { ...saved, steps: config.steps });
@@ -135,12 +144,9 @@ export async function runTraining(
       writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
       writeFileSync(metricsPath, '');
     }
-    startStep = step;
-    hooks.onStart?.({ backend, parameters: model.parameterCount(), startStep });
-    source = await openBatchSource(config, startStep, log);
     const started = performance.now();
     while (step < config.steps) {
-      const batch = await source.next(step);
+      batch ??= await source.next(step);
       if (!batch) throw new TrainerError('BAD_DATA', `runTraining: the data source ran dry at step ${step}`);
       const t0 = performance.now();
       optimizer.learningRate = oneCycleRate(step, config.steps, {
@@ -165,6 +171,7 @@ export async function runTraining(
         appendFileSync(metricsPath, `${JSON.stringify(last)}\n`);
         hooks.onStep?.(last);
       }
+      batch = undefined;
       // A step on one thread may await only settled promises: give timers (the progress bar) and
       // signals (Ctrl-C) their turn.
       await new Promise((resolve) => setImmediate(resolve));
@@ -286,15 +293,15 @@ function validateTrainConfig(c: TrainConfig): void {
   if (c.cropShift !== null && !(c.cropShift >= 0))
     bad(`--crop-shift must be a number of pixels >= 0 or none (got ${c.cropShift})`);
   validatePhotometricOptions(c.photometric, 'train --jitter');
-  const factor = 2 ** (modelConfig(c).widths.length - 1);
+  const factor = unetSizeUnit(modelConfig(c));
   if (c.crop && (c.crop[0] % factor !== 0 || c.crop[1] % factor !== 0)) {
     bad(`--crop ${c.crop.join('x')}: the ${c.model} U-Net needs sides divisible by ${factor}`);
   }
 }
 
 /**
- * A new run: refuses a directory that already holds one, so nothing is overwritten by accident.
- * Returns null: no saved config.
+ * A new run: refuses a directory that already holds one, so nothing is overwritten by accident (the
+ * directory itself is made once the run has checked its data). Returns null: no saved config.
  */
 function checkFreshRun(runDir: string): null {
   if (existsSync(join(runDir, 'checkpoints', 'latest.json')) || existsSync(join(runDir, 'config.json'))) {
@@ -305,6 +312,14 @@ function checkFreshRun(runDir: string): null {
     );
   }
   return null;
+}
+
+/** Checks `config` against the size of its data's views (3D sources), before anything is written. */
+async function checkDataFits(config: TrainConfig): Promise<void> {
+  const views = await viewSizeOf(config.source);
+  if (!views) return;
+  const where = config.source.kind === 'shards' ? config.source.dir : 'the live generator (--size)';
+  checkCropFits(config.crop, views, unetSizeUnit(modelConfig(config)), where);
 }
 
 /**
