@@ -173,7 +173,7 @@ for (const [name, { model: config, pairs, size }] of Object.entries(MODELS)) {
   };
   const adamw: Record<string, Timing> = {};
   for (const [layout, optimizer] of Object.entries(optimizers)) {
-    adamw[layout] = await time(() => [optimizer.applyGradients(grads, 1)]);
+    adamw[layout] = await time(() => [optimizer.applyGradients(grads, { maxNorm: 1 })]);
   }
   const portable = {
     convGradients: 'forwardConvs',

@@ -1,10 +1,12 @@
-// Helpers of the fault tests: a tiny real dataset, the CLIs run as a user runs them, shards rewritten.
+// Helpers of the fault tests: a tiny real dataset, the CLIs run as a user runs them (with their output),
+// shards rewritten.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tarIndex } from '@oxels/inspect';
 import {
   type DatasetManifest,
   DEFAULT_ASSET_CACHE_DIR,
@@ -13,42 +15,90 @@ import {
   type SampleFile,
   ShardWriter,
 } from '@oxels/scene-gen';
-import { tarIndex } from '@oxels/inspect';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * A real gen-scenes dataset in `dir`, as small as it gets: `rooms` x `pairsPerRoom` pairs of 64x48
- * views, `shardSize` pairs per shard (seed 7).
+ * views, `shardSize` pairs per shard (seed 7). Returns `dir`.
  */
 export async function tinyDataset(
   dir: string,
-  size: { rooms: number; pairsPerRoom: number; shardSize: number },
-): Promise<void> {
+  size: { rooms: number; pairsPerRoom: number; shardSize: number } = {
+    rooms: 2,
+    pairsPerRoom: 2,
+    shardSize: DEFAULT_GENERATE_CONFIG.shardSize,
+  },
+): Promise<string> {
   await generateDataset(
     { ...DEFAULT_GENERATE_CONFIG, ...size, width: 64, height: 48, seed: 7 },
     { out: dir, workers: 1, shardIndex: 0, numShards: 1, assetCache: DEFAULT_ASSET_CACHE_DIR },
   );
+  return dir;
 }
 
-/** Flags of a train run that takes seconds: the 2D U-Net on 32x32 crops, 2 steps of 1 pair, one thread. */
-export const QUICK_TRAIN = [
+/** Flags of a train run small enough for a test: the 2D U-Net on 32x32 crops, 2 pairs of 64 samples. */
+export const TINY_TRAIN_FLAGS = [
+  '--model',
+  '2d',
+  '--crop',
+  '32x32',
+  '--batch',
+  '2',
+  '--samples',
+  '64',
   '--quiet',
-  ...['--model', '2d', '--crop', '32x32', '--batch', '1', '--samples', '64', '--steps', '2'],
-  ...['--backend', 'wasm', '--threads', '1'],
 ];
 
-/** Runs a CLI of the repository (`packages/x/bin/y.ts`) in a child process, as `pnpm y` does. */
-export function runBin(
-  bin: string,
+/** What a CLI run left: its exit code, stdout, and the stderr lines it wrote itself (`prefix`). */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /**
+   * stderr lines that start with the CLI's own prefix, but its backend and dataset-check lines (no
+   * driver notices either).
+   */
+  lines: string[];
+}
+
+/** Runs `pnpm <cli>` (node with tsx's loader, as package.json does) in the repository root. */
+export function runCli(
+  cli: 'train' | 'eval' | 'inspect',
   args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', bin, ...args], { cwd: ROOT }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
-    );
+  prefix = `${cli}`,
+): Promise<CliRun> {
+  const entry = join(ROOT, 'packages', cli === 'inspect' ? 'inspect' : 'trainer', 'bin', `${cli}.ts`);
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT }, (err, stdout, stderr) => {
+      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
+      const lines = stderr
+        .split('\n')
+        .filter(
+          (l) =>
+            l.startsWith(prefix) &&
+            !l.startsWith(`${prefix}: backend `) &&
+            !l.startsWith(`${prefix}: data: `),
+        );
+      done({ code, stdout, stderr, lines });
+    });
   });
 }
+
+/** A JavaScript stack frame in some output (a driver's own "at" lines have no file:line:column). */
+export const STACK_FRAME = /^\s+at .*\.[cm]?[jt]s:\d+:\d+\)?$/m;
+
+/** The float32 values of a checkpoint's weights.bin. */
+export function weightsOf(checkpointDir: string): Float32Array {
+  const bytes = readFileSync(join(checkpointDir, 'weights.bin'));
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/** TINY_TRAIN_FLAGS for datasets of one pair: batches of one, two steps on one wasm thread. */
+export const QUICK_TRAIN = [
+  ...TINY_TRAIN_FLAGS.map((f, i, all) => (all[i - 1] === '--batch' ? '1' : f)),
+  ...['--steps', '2', '--backend', 'wasm', '--threads', '1'],
+];
 
 /** The files of a shard in order, with where each one's header and data lie (the shard must be whole). */
 export async function shardLayout(path: string) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInspect } from '@oxels/inspect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_TRAIN, runBin, tinyDataset } from './faultUtils.ts';
+import { QUICK_TRAIN, runCli, tinyDataset } from './faultUtils.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oxels-manifest-faults-'));
 const data = join(tmp, 'data');
@@ -61,20 +61,14 @@ describe('manifest.json schema', () => {
   it('the inspect and train commands exit 1 with that line and no stack, train writing nothing', async () => {
     const dir = withManifest(() => ({}));
     const path = join(dir, 'manifest.json');
-    const inspect = await runBin('packages/inspect/bin/inspect.ts', [dir]);
+    const inspect = await runCli('inspect', [dir]);
     expect([inspect.code, inspect.stdout, inspect.stderr]).toEqual([
       1,
       '',
       `error: DatasetIndex.open: readManifest: ${path}: field "format" is missing\n`,
     ]);
     const out = join(tmp, 'run');
-    const train = await runBin('packages/trainer/bin/train.ts', [
-      '--data',
-      dir,
-      '--out',
-      out,
-      ...QUICK_TRAIN,
-    ]);
+    const train = await runCli('train', ['--data', dir, '--out', out, ...QUICK_TRAIN]);
     expect([train.code, train.stdout, train.stderr]).toEqual([
       1,
       '',

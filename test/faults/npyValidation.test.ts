@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CorrespondenceStatus } from '@oxels/raycast';
 import { decodeNpy, encodeNpy, readShard, SceneGenError, validateDataset } from '@oxels/scene-gen';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adoptShard, npyBytes, QUICK_TRAIN, rewriteShard, runBin, tinyDataset } from './faultUtils.ts';
+import { adoptShard, npyBytes, QUICK_TRAIN, rewriteShard, runCli, tinyDataset } from './faultUtils.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oxels-npy-faults-'));
 const data = join(tmp, 'data');
@@ -65,13 +65,7 @@ describe('.npy dtype, shape and range checks', () => {
     await expectRefused(shard, message);
     const dir = join(shard, '..');
     const out = join(tmp, 'run-uint8');
-    const train = await runBin('packages/trainer/bin/train.ts', [
-      '--data',
-      dir,
-      '--out',
-      out,
-      ...QUICK_TRAIN,
-    ]);
+    const train = await runCli('train', ['--data', dir, '--out', out, ...QUICK_TRAIN]);
     expect(train.code).toBe(1);
     expect(train.stderr).toBe(
       `train: error: datasetShards: ${dir} is incomplete: shard-000000.tar (unreadable: ${message}); ` +

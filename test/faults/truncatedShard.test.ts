@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readShard, scanShard } from '@oxels/scene-gen';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_TRAIN, runBin, shardLayout, tinyDataset } from './faultUtils.ts';
+import { QUICK_TRAIN, runCli, shardLayout, tinyDataset } from './faultUtils.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oxels-truncated-'));
 /** 3 shards of 2 pairs; shard 1 cut where its second sample starts, shard 2 inside an entry. */
@@ -30,7 +30,7 @@ beforeAll(async () => {
 }, 120_000);
 
 const train = (dir: string, out: string, ...flags: string[]) =>
-  runBin('packages/trainer/bin/train.ts', ['--data', dir, '--out', out, ...QUICK_TRAIN, ...flags]);
+  runCli('train', ['--data', dir, '--out', out, ...QUICK_TRAIN, ...flags]);
 
 /** What reading a shard to its end throws (it must throw). */
 async function readError(path: string): Promise<Error> {

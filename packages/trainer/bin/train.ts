@@ -7,9 +7,14 @@ import { formatDuration, intFlag, numberFlag, progressBar, rangeFlag, sizeFlag }
 import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG } from '@oxels/scene-gen';
 import {
   BACKEND_NAMES,
+  DEFAULT_CROP,
   DEFAULT_KEEP_EVERY,
+  DEFAULT_MAX_NON_FINITE,
   DEFAULT_TRAIN_CONFIG,
+  fitDefaultCrop,
   LOSS_NORMS,
+  modelConfig,
+  NON_FINITE_POLICIES,
   parsePhotometricOptions,
   runTraining,
   savedConfig,
@@ -17,6 +22,8 @@ import {
   type TrainConfig,
   type TrainSource,
   UNET_NORMALIZATIONS,
+  unetSizeUnit,
+  viewSizeOf,
 } from '@oxels/trainer';
 
 /** 2d: key=value pairs over the default jitter, or none. */
@@ -156,7 +163,11 @@ const program = new Command('train')
     `3d: pixels this close to the true match (per axis) are never mined (default ${d.hardRadius})`,
     numberFlag('--hard-radius'),
   )
-  .option('--crop <WxH|none>', '3d: train on random crops of this size, or none', cropFlag)
+  .option(
+    '--crop <WxH|none>',
+    `3d: train on random crops of this size, or none (default ${DEFAULT_CROP.join('x')}, or the largest square that fits smaller views)`,
+    cropFlag,
+  )
   .option(
     '--crop-shift <px|none>',
     `3d: view 2's crop follows view 1's matches, moved at random by up to this many pixels per axis; none = the same window in both views (default ${d.cropShift})`,
@@ -204,7 +215,24 @@ const program = new Command('train')
     0,
   )
   .option('--out <dir>', 'run directory', 'runs/default')
-  .option('--resume', 'continue the run in --out from its latest checkpoint', false)
+  .option(
+    '--resume',
+    'continue the run in --out from its latest checkpoint (the newest readable one if that is damaged)',
+    false,
+  )
+  .addOption(
+    new Option(
+      '--on-nonfinite <policy>',
+      'a step whose loss, gradient norm or update is NaN or infinite changes nothing; stop: end the run (exit 1, its checkpoints intact) after --max-nonfinite such steps in a row; skip: go on, logging each',
+    )
+      .choices([...NON_FINITE_POLICIES])
+      .default('stop'),
+  )
+  .option(
+    '--max-nonfinite <n>',
+    `stop: non-finite steps in a row that end the run (default ${DEFAULT_MAX_NON_FINITE})`,
+    intFlag('--max-nonfinite', 1),
+  )
   .option('--quiet', 'no progress bar', false)
   // The live generator's flags (as gen-scenes).
   .option('--rooms <n>', 'live: rooms', intFlag('--rooms', 1), DEFAULT_GENERATE_CONFIG.rooms)
@@ -260,13 +288,49 @@ function source(): TrainSource {
   };
 }
 
+/** train's one error line (a library message that starts with "train: " does not get it twice). */
+const errorLine = (err: unknown) => `train: error: ${(err as Error).message.replace(/^train: /, '')}`;
+
+/** Prints an error as the run's own are printed, and exits 1 (before the run started: nothing to stop). */
+function fail(err: unknown): never {
+  console.error(errorLine(err));
+  process.exit(1);
+}
+
+/** `f()`, or its error printed as `fail` prints it. */
+function orFail<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    return fail(err);
+  }
+}
+
+/**
+ * The default crop for `source`'s views: DEFAULT_CROP, or on smaller views the largest square that fits
+ * (with a note saying so).
+ */
+async function defaultCrop(source: TrainSource, model: TrainConfig['model']): Promise<[number, number]> {
+  const views = await viewSizeOf(source);
+  const fitted = views && fitDefaultCrop(DEFAULT_CROP, views, unetSizeUnit(modelConfig({ ...d, model })));
+  if (!views || !fitted || fitted.join() === DEFAULT_CROP.join()) return [...DEFAULT_CROP];
+  console.error(`train: --crop not given: using ${fitted.join('x')} to fit the ${views.join('x')} views`);
+  return fitted;
+}
+
 const is2d = o.mode === '2d';
-const crop = is2d || o.crop === 'none' ? null : (o.crop ?? d.crop);
-const saved = o.resume ? savedConfig(resolve(o.out)) : null;
+const saved = o.resume ? orFail(() => savedConfig(resolve(o.out))) : null;
+const trainSource = source();
+const model = o.model ?? (is2d ? '2d' : '3d');
+// Without --crop a resumed run keeps its own, and a new one fits the default to its data.
+const crop =
+  is2d || o.crop === 'none'
+    ? null
+    : (o.crop ?? (saved ? saved.crop : await defaultCrop(trainSource, model).catch(fail)));
 const config: TrainConfig = {
   ...d,
-  source: source(),
-  model: o.model ?? (is2d ? '2d' : '3d'),
+  source: trainSource,
+  model,
   outChannels: o.channels,
   normalization:
     o.normalization ?? saved?.normalization ?? (is2d ? DEFAULT_2D.normalization : d.normalization),
@@ -342,6 +406,8 @@ try {
       resume: o.resume,
       keepEvery: o.keepEvery,
       allowPartial: o.allowPartial,
+      onNonFinite: o.onNonfinite,
+      maxNonFinite: o.maxNonfinite,
     },
     {
       onLog: (m) => console.error(`train: ${m}`),
@@ -374,11 +440,12 @@ try {
           ? `, loss ${m.loss.toFixed(4)} (within ${m.within.toFixed(4)}, between ${m.between.toFixed(4)})`
           : `, loss ${m.loss.toFixed(4)} (positive similarity ${m.within.toFixed(4)}, negative ${m.between.toFixed(4)})`
         : '') +
+      (summary.skippedSteps ? `; ${summary.skippedSteps} non-finite steps skipped` : '') +
       ` -> ${runDir}`,
   );
   process.exitCode = summary.stopped ? 130 : 0;
 } catch (err) {
   if (!o.quiet) bar.stop();
-  console.error(`train: error: ${(err as Error).message}`);
+  console.error(errorLine(err));
   process.exitCode = 1;
 }

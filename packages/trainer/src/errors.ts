@@ -4,8 +4,14 @@
  * - BAD_DATA: a file or dataset exists but its content is malformed (truncated, wrong magic, mismatched counts).
  * - NOT_FOUND: a file or directory that was asked for does not exist or holds nothing usable.
  * - BACKEND_UNAVAILABLE: the requested tensor backend cannot run here (package missing, no GPU, init failed).
+ * - NON_FINITE: training produced a non-finite loss, gradient norm or weight (the run stops; its checkpoints are intact).
  */
-export type TrainerErrorCode = 'BAD_ARGUMENT' | 'BAD_DATA' | 'NOT_FOUND' | 'BACKEND_UNAVAILABLE';
+export type TrainerErrorCode =
+  | 'BAD_ARGUMENT'
+  | 'BAD_DATA'
+  | 'NOT_FOUND'
+  | 'BACKEND_UNAVAILABLE'
+  | 'NON_FINITE';
 
 /** The one error class of @oxels/trainer: a code a caller can switch on, and the file path when there is one. */
 export class TrainerError extends Error {

@@ -34,7 +34,7 @@ export { opFormulations, setOpFormulations } from './backend/opFormulations.ts';
 
 // model: the paper's U-Net
 export type { UNetForwardOptions, WeightArray } from './model/UNet.ts';
-export { DEFAULT_UNET_FORWARD_OPTIONS, UNet } from './model/UNet.ts';
+export { DEFAULT_UNET_FORWARD_OPTIONS, UNet, unetSizeUnit } from './model/UNet.ts';
 export { conv2dBias } from './model/ops/conv2dBias.ts';
 export { normSilu } from './model/ops/normSilu.ts';
 export { sumRows } from './model/ops/sumRows.ts';
@@ -48,8 +48,8 @@ export type { OxelLossInputs, OxelLossTerms } from './losses/oxelLoss.ts';
 export { descriptorDistance, oxelLoss, oxelLossOnSamples, oxelLossStacked } from './losses/oxelLoss.ts';
 
 // train: optimiser, schedule, clipping, one step
-export type { AdamWState } from './train/AdamW.ts';
-export { AdamW } from './train/AdamW.ts';
+export type { AdamWState, ApplyGradientsOptions, UpdateCheck } from './train/AdamW.ts';
+export { AdamW, DEFAULT_APPLY_GRADIENTS_OPTIONS } from './train/AdamW.ts';
 export { clipByGlobalNorm } from './train/clipByGlobalNorm.ts';
 export { oneCycleRate } from './train/oneCycleRate.ts';
 export type { LossAndGradients, TrainBatch, TrainStepOptions, TrainStepResult } from './train/trainStep.ts';
@@ -151,8 +151,16 @@ export type { DatasetShardsOptions } from './data3d/datasetShards.ts';
 export { datasetShards } from './data3d/datasetShards.ts';
 
 // training runs: config, loop, checkpoints (TensorFlow.js format + safetensors)
-export type { TrainConfig, TrainRunOptions, TrainSource } from './train/TrainConfig.ts';
-export { DEFAULT_KEEP_EVERY, DEFAULT_TRAIN_CONFIG } from './train/TrainConfig.ts';
+export type { NonFinitePolicy, TrainConfig, TrainRunOptions, TrainSource } from './train/TrainConfig.ts';
+export {
+  DEFAULT_CROP,
+  DEFAULT_KEEP_EVERY,
+  DEFAULT_MAX_NON_FINITE,
+  DEFAULT_TRAIN_CONFIG,
+  NON_FINITE_POLICIES,
+} from './train/TrainConfig.ts';
+export { fitDefaultCrop } from './train/fitCrop.ts';
+export { viewSizeOf } from './train/viewSizeOf.ts';
 export type { StepMetrics, TrainHooks, TrainSummary } from './train/runTraining.ts';
 export { modelConfig, runTraining, savedConfig } from './train/runTraining.ts';
 export type { Checkpoint } from './train/checkpoint.ts';

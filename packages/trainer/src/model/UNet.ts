@@ -28,6 +28,11 @@ export interface WeightArray {
   data: Float32Array;
 }
 
+/** The side unit of a U-Net's input: H and W must be multiples of 2^(stages - 1) (`UNet.forward`). */
+export function unetSizeUnit(config: Pick<UNetConfig, 'widths'>): number {
+  return 2 ** (config.widths.length - 1);
+}
+
 /**
  * The paper's U-Net backbone (layer layout in `unetParameters`), NHWC, built from tfjs variables.
  * Maps images [B, H, W, inChannels] to per-pixel descriptors [B, H, W, outChannels]; H and W must be
@@ -71,7 +76,7 @@ export class UNet {
     const { widths, blocks, dropout, inChannels } = this.config;
     const last = widths.length - 1;
     const [, height, width, channels] = x.shape;
-    const factor = 2 ** last;
+    const factor = unetSizeUnit(this.config);
     assert(
       x.rank === 4 && channels === inChannels,
       'BAD_ARGUMENT',

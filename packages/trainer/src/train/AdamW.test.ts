@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
-import { AdamW } from './AdamW.ts';
+import { AdamW, type UpdateCheck } from './AdamW.ts';
 
 describe.each(['flat', 'perParameter'] as const)('AdamW (%s moments)', (layout) => {
   beforeAll(async () => {
@@ -82,7 +82,7 @@ describe.each(['flat', 'perParameter'] as const)('AdamW (%s moments)', (layout) 
     const b = new AdamW(new Map([['w', scaled]]), { weightDecay: 0 }, layout);
     for (const opt of [a, b]) opt.learningRate = 0.1;
     for (let t = 0; t < 2; t++) {
-      const norm = a.applyGradients(new Map([['w', tf.tensor1d([3, 4])]]), 1);
+      const norm = a.applyGradients(new Map([['w', tf.tensor1d([3, 4])]]), { maxNorm: 1 });
       expect(norm.dataSync()[0]).toBeCloseTo(5, 5);
       b.applyGradients(new Map([['w', tf.tensor1d([0.6, 0.8])]]));
     }
@@ -90,6 +90,32 @@ describe.each(['flat', 'perParameter'] as const)('AdamW (%s moments)', (layout) 
     expect(x[0]).toBeCloseTo(y[0], 6);
     expect(x[1]).toBeCloseTo(y[1], 6);
     expect(x[0]).not.toBeCloseTo(1, 2);
+  });
+
+  it('writes nothing when accept refuses the update, and shows it whether the new weights are finite', () => {
+    const w = tf.variable(tf.tensor1d([1, -2]));
+    const opt = new AdamW(new Map([['w', w]]), {}, layout);
+    opt.learningRate = 0.01;
+    const seen: number[][] = [];
+    const accept = (ok: boolean) => (c: UpdateCheck) => {
+      seen.push([c.norm.dataSync()[0], c.weightsFinite.dataSync()[0]]);
+      return ok;
+    };
+    tf.dispose(opt.applyGradients(new Map([['w', tf.tensor1d([3, 4])]]), { accept: accept(true) }));
+    const before = { w: Array.from(w.dataSync()), state: opt.getState() };
+    // A rate whose update overflows float32: the norm is finite, the weights it would write are not.
+    opt.learningRate = 1e39;
+    tf.dispose(opt.applyGradients(new Map([['w', tf.tensor1d([3, 4])]]), { accept: accept(false) }));
+    opt.learningRate = 0.01;
+    tf.dispose(opt.applyGradients(new Map([['w', tf.tensor1d([Number.NaN, 4])]]), { accept: accept(false) }));
+    expect(seen.map(([norm, finite]) => [norm, finite])).toEqual([
+      [5, 1],
+      [5, 0],
+      [Number.NaN, 0],
+    ]);
+    expect(Array.from(w.dataSync())).toEqual(before.w);
+    expect(opt.getState()).toEqual(before.state);
+    expect(opt.step).toBe(1);
   });
 });
 

@@ -21,6 +21,48 @@ interface FlatSlot {
 }
 
 /**
+ * What `AdamW.applyGradients` shows its `accept` callback before it writes anything: scalars on the
+ * device, disposed afterwards.
+ */
+export interface UpdateCheck {
+  /** The global gradient norm before clipping. */
+  norm: tf.Scalar;
+  /** bool: every weight the update would write is finite. */
+  weightsFinite: tf.Scalar;
+}
+
+/** Options of `AdamW.applyGradients`. */
+export interface ApplyGradientsOptions {
+  /** Global L2 norm the gradients are clipped to (`clipByGlobalNorm`); 0 = no clipping. */
+  maxNorm: number;
+  /**
+   * Decides, once the update is computed, whether it is written; false skips the step. null = always
+   * write. Reading the device here costs one sync, which a caller that reads the step's numbers anyway
+   * moves here rather than adds.
+   */
+  accept: ((check: UpdateCheck) => boolean) | null;
+}
+
+export const DEFAULT_APPLY_GRADIENTS_OPTIONS: Readonly<ApplyGradientsOptions> = Object.freeze({
+  maxNorm: 0,
+  accept: null,
+});
+
+/** An update computed but not yet written: new values by variable, and the new weights among them. */
+interface PendingUpdate {
+  norm: tf.Scalar;
+  writes: [tf.Variable, tf.Tensor][];
+  weights: tf.Tensor[];
+}
+
+/** bool scalar: every value of every tensor is finite. */
+function allFinite(tensors: tf.Tensor[]): tf.Scalar {
+  const each = tensors.map((t) => tf.all(tf.isFinite(t)));
+  if (each.length === 0) return tf.scalar(true, 'bool');
+  return (each.length === 1 ? each[0] : tf.all(tf.stack(each))) as tf.Scalar;
+}
+
+/**
  * AdamW (Loshchilov & Hutter 2019) with decoupled weight decay, as torch.optim.AdamW: per step t,
  * w -= lr * weightDecay * w; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
  * w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps). Decay applies to every parameter, as
@@ -76,60 +118,76 @@ export class AdamW {
   }
 
   /**
-   * Clips the gradients to a global L2 norm of `maxNorm` (`clipByGlobalNorm`; 0: no clipping) and
-   * applies one update with `learningRate`. Parameters without a gradient are left alone (their
-   * moments too). Does not dispose `grads`.
+   * Clips the gradients to a global L2 norm of `maxNorm` (`clipByGlobalNorm`) and applies one update
+   * with `learningRate`. Parameters without a gradient are left alone (their moments too). With
+   * `accept`, the update is computed first and written only if `accept` says so; a refused update
+   * changes nothing (weights, moments, step count). Does not dispose `grads`.
    * @param grads gradient per parameter name, same shapes as the parameters
    * @returns the global gradient norm before clipping, a scalar the caller disposes
    */
-  applyGradients(grads: ReadonlyMap<string, tf.Tensor>, maxNorm = 0): tf.Scalar {
-    this.t++;
-    return tf.tidy(() => (this.flat ? this.updateFlat(grads, maxNorm) : this.updateEach(grads, maxNorm)));
+  applyGradients(
+    grads: ReadonlyMap<string, tf.Tensor>,
+    options: Partial<ApplyGradientsOptions> = {},
+  ): tf.Scalar {
+    const { maxNorm, accept } = { ...DEFAULT_APPLY_GRADIENTS_OPTIONS, ...options };
+    const t = this.t + 1;
+    return tf.tidy(() => {
+      const { norm, writes, weights } = this.flat
+        ? this.updateFlat(grads, maxNorm, t)
+        : this.updateEach(grads, maxNorm, t);
+      if (accept && !accept({ norm, weightsFinite: allFinite(weights) })) return norm;
+      for (const [variable, value] of writes) variable.assign(value);
+      this.t = t;
+      return norm;
+    });
   }
 
-  /** m1, v1 and the new weights from m, v, weights w and clipped gradient g (any shape, all alike). */
-  private adamw(m: tf.Tensor, v: tf.Tensor, w: tf.Tensor, g: tf.Tensor) {
+  /** m1, v1 and the new weights from m, v, weights w and clipped gradient g (any shape, all alike) at step t. */
+  private adamw(m: tf.Tensor, v: tf.Tensor, w: tf.Tensor, g: tf.Tensor, t: number) {
     const { beta1, beta2, epsilon, weightDecay } = this.options;
     const lr = this.learningRate;
-    const c1 = 1 - beta1 ** this.t;
-    const c2 = 1 - beta2 ** this.t;
+    const c1 = 1 - beta1 ** t;
+    const c2 = 1 - beta2 ** t;
     const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
     const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
     const update = tf.div(tf.mul(m1, lr / c1), tf.add(tf.sqrt(tf.div(v1, c2)), epsilon));
     return { m1, v1, w1: tf.sub(tf.mul(w, 1 - lr * weightDecay), update) };
   }
 
-  private updateEach(grads: ReadonlyMap<string, tf.Tensor>, maxNorm: number): tf.Scalar {
+  private updateEach(grads: ReadonlyMap<string, tf.Tensor>, maxNorm: number, t: number): PendingUpdate {
     const { norm, scale } = clipByGlobalNorm([...grads.values()], maxNorm);
+    const writes: [tf.Variable, tf.Tensor][] = [];
+    const weights: tf.Tensor[] = [];
     let i = 0;
     for (const [name, p] of this.params) {
       const [m, v] = [this.m[i], this.v[i++]];
       const g = grads.get(name);
       if (!g) continue;
-      const { m1, v1, w1 } = this.adamw(m, v, p, scale ? tf.mul(g, scale) : g);
-      m.assign(m1);
-      v.assign(v1);
-      p.assign(w1);
+      const { m1, v1, w1 } = this.adamw(m, v, p, scale ? tf.mul(g, scale) : g, t);
+      writes.push([m, m1], [v, v1], [p, w1]);
+      weights.push(w1);
     }
-    return norm;
+    return { norm, writes, weights };
   }
 
-  private updateFlat(grads: ReadonlyMap<string, tf.Tensor>, maxNorm: number): tf.Scalar {
+  private updateFlat(grads: ReadonlyMap<string, tf.Tensor>, maxNorm: number, t: number): PendingUpdate {
     // Reshape is a kernel call on tensorflow: skip it for what is a vector already (biases, norms).
-    const vector = (t: tf.Tensor) => (t.rank === 1 ? t : tf.reshape(t, [-1]));
+    const vector = (x: tf.Tensor) => (x.rank === 1 ? x : tf.reshape(x, [-1]));
     const [m, v] = [this.m[0], this.v[0]];
     const g = tf.concat(
       this.slots.map((s) => (grads.has(s.name) ? vector(grads.get(s.name)!) : tf.zeros([s.size]))),
     );
     const { norm, scale } = clipByGlobalNorm([g], maxNorm);
     const w = tf.concat([...this.params.values()].map(vector));
-    let { m1, v1, w1 } = this.adamw(m, v, w, scale ? tf.mul(g, scale) : g);
+    let { m1, v1, w1 } = this.adamw(m, v, w, scale ? tf.mul(g, scale) : g, t);
     if (this.slots.some((s) => !grads.has(s.name))) {
       const has = tf.concat(this.slots.map((s) => tf.fill([s.size], grads.has(s.name) ? 1 : 0, 'bool')));
       [m1, v1, w1] = [tf.where(has, m1, m), tf.where(has, v1, v), tf.where(has, w1, w)];
     }
-    m.assign(m1);
-    v.assign(v1);
+    const writes: [tf.Variable, tf.Tensor][] = [
+      [m, m1],
+      [v, v1],
+    ];
     const parts = tf.split(
       w1,
       this.slots.map((s) => s.size),
@@ -137,10 +195,10 @@ export class AdamW {
     let i = 0;
     for (const p of this.params.values()) {
       const part = parts[i];
-      p.assign(p.rank === 1 ? part : tf.reshape(part, this.slots[i].shape));
+      writes.push([p, p.rank === 1 ? part : tf.reshape(part, this.slots[i].shape)]);
       i++;
     }
-    return norm;
+    return { norm, writes, weights: [w1] };
   }
 
   /** Copies the state out (for a checkpoint), by parameter name, whatever the layout. */

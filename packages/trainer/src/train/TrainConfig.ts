@@ -82,6 +82,9 @@ export interface TrainConfig {
   checkpointEvery: number;
 }
 
+/** 3D mode's crop [width, height] when none is given; the train CLI fits it to smaller views (`fitDefaultCrop`). */
+export const DEFAULT_CROP: readonly [number, number] = Object.freeze([128, 128] as const);
+
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   model: '3d',
   outChannels: 32,
@@ -103,7 +106,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   lambda: DEFAULT_OXEL_LOSS_OPTIONS.lambda,
   positiveFraction: 1 / 8,
   samples: 1024,
-  crop: [128, 128],
+  crop: [...DEFAULT_CROP],
   cropShift: 64,
   localNegatives: 0,
   localRadius: [3, 16],
@@ -116,6 +119,20 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
 
 /** `TrainRunOptions.keepEvery` when not given: a milestone checkpoint every 1,000 steps. */
 export const DEFAULT_KEEP_EVERY = 1000;
+
+/**
+ * What a run does with a step whose loss, gradient norm or updated weights are not finite (the update is
+ * never written): `stop` after `maxNonFinite` such steps in a row, or `skip` them all and go on.
+ */
+export const NON_FINITE_POLICIES = ['stop', 'skip'] as const;
+export type NonFinitePolicy = (typeof NON_FINITE_POLICIES)[number];
+
+/**
+ * `TrainRunOptions.maxNonFinite` when not given. One bad batch need not end a long run, while a diverged
+ * model, whose weights a skipped step leaves as they are, fails every step after: 3 in a row stop it
+ * two steps later.
+ */
+export const DEFAULT_MAX_NON_FINITE = 3;
 
 /** How this machine runs it (not part of the run's identity). */
 export interface TrainRunOptions {
@@ -139,4 +156,8 @@ export interface TrainRunOptions {
    * (`--allow-partial`; see datasetShards). Default false.
    */
   allowPartial?: boolean;
+  /** What to do with non-finite steps (`NON_FINITE_POLICIES`); default `stop`. */
+  onNonFinite?: NonFinitePolicy;
+  /** `stop`: the non-finite steps in a row that stop the run; default `DEFAULT_MAX_NON_FINITE`. */
+  maxNonFinite?: number;
 }

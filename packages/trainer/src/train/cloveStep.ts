@@ -128,7 +128,8 @@ export function cloveStep(
   const opts = { ...DEFAULT_CLOVE_OPTIONS, clipNorm: DEFAULT_CLIP_NORM, seed: 0, ...options };
   const { gradients, targets } = cloveGradients(student, state, batch, opts);
   const result = applyGradientStep(optimizer, gradients, opts.clipNorm);
-  emaUpdate(state.teacher.parameters, student.parameters, opts.momentum);
+  // A skipped step (non-finite) leaves the teacher as it was, too.
+  if (result.applied) emaUpdate(state.teacher.parameters, student.parameters, opts.momentum);
   targets.dispose();
   return result;
 }

@@ -1,18 +1,20 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { deriveSeed, writeJsonAtomic } from '@oxels/scene-gen';
 import { type BackendInfo, initBackend } from '../backend/initBackend.ts';
 import { UNET_2D_CONFIG, UNET_3D_CONFIG, type UNetConfig } from '../constants.ts';
 import { TrainerError } from '../errors.ts';
 import { datasetShards } from '../data3d/datasetShards.ts';
-import { UNet } from '../model/UNet.ts';
+import { UNet, unetSizeUnit } from '../model/UNet.ts';
 import { validatePhotometricOptions } from '../warp2d/parsePhotometricOptions.ts';
 import type { PhotometricOptions } from '../warp2d/photometricJitter.ts';
 import { AdamW } from './AdamW.ts';
-import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { restoreNewestReadable, saveCheckpoint } from './checkpoint.ts';
+import { checkCropFits } from './fitCrop.ts';
+import { NonFiniteSteps } from './NonFiniteSteps.ts';
 import { decayStartStep, oneCycleRate } from './oneCycleRate.ts';
-import { openBatchSource } from './openBatchSource.ts';
+import { type BatchSource, openBatchSource } from './openBatchSource.ts';
 import { ReplicaPool } from './ReplicaPool.ts';
 import {
   DEFAULT_KEEP_EVERY,
@@ -21,6 +23,8 @@ import {
   type TrainRunOptions,
 } from './TrainConfig.ts';
 import { createTrainObjective, TRAIN_OBJECTIVES } from './trainObjective.ts';
+import { readJsonFile } from './readRunFile.ts';
+import { viewSizeOf } from './viewSizeOf.ts';
 import { writeTrainingCurves } from './writeTrainingCurves.ts';
 
 /** One line of RUN/metrics.jsonl. */
@@ -53,9 +57,11 @@ export interface TrainHooks {
 export interface TrainSummary {
   runDir: string;
   startStep: number;
-  /** Steps completed in total (== config.steps unless stopped early). */
+  /** Steps completed in total (== config.steps unless stopped early), skipped ones included. */
   step: number;
   stopped: boolean;
+  /** Steps skipped in this process for a non-finite loss, gradient norm or update (`--on-nonfinite skip`). */
+  skippedSteps: number;
   lastMetrics: StepMetrics | null;
   backend: BackendInfo;
 }
@@ -71,8 +77,11 @@ export function modelConfig(
 /**
  * Trains the U-Net with `config.objective` (the oxel loss by default) as `config` says, in `runDir`: config.json, metrics.jsonl (one
  * StepMetrics per step), curves.png (at the end) and checkpoints/ (every `checkpointEvery` steps, at the end, and when
- * `shouldStop` says so). With `resume`, continues from the latest checkpoint with the same schedule and
- * the same data: a run stopped and resumed ends with the weights an uninterrupted run ends with.
+ * `shouldStop` says so). With `resume`, continues from the latest checkpoint (the newest readable one, when that
+ * one is damaged) with the same schedule and the same data: a run stopped and resumed ends with the weights an
+ * uninterrupted run ends with. Nothing is written before the config, the data and the first batch have been
+ * checked. A step with a non-finite loss, gradient norm or update changes nothing and is skipped;
+ * `run.onNonFinite` says whether the run goes on or stops (TrainerError 'NON_FINITE').
  */
 export async function runTraining(
   config: TrainConfig,
@@ -81,6 +90,7 @@ export async function runTraining(
   hooks: TrainHooks = {},
 ): Promise<TrainSummary> {
   validateTrainConfig(config);
+  const nonFinite = new NonFiniteSteps(run);
   const log = hooks.onLog ?? (() => {});
   // Before anything is written: an incomplete dataset leaves no run behind.
   const shards =
@@ -92,6 +102,8 @@ export async function runTraining(
         })
       : undefined;
   const wanted = wantedReplicas(run, config);
+  const saved = run.resume ? resumableConfig(runDir, config) : checkFreshRun(runDir);
+  await checkDataFits(config);
   // Replicas split the step only on wasm; any other backend gets the whole thread budget.
   const mainBackend = await initBackend(run.backend, {
     threads: run.threads,
@@ -99,35 +111,52 @@ export async function runTraining(
   });
   const configPath = join(runDir, 'config.json');
   const metricsPath = join(runDir, 'metrics.jsonl');
-  const checkpoint = run.resume ? await resumeFrom(runDir, config) : freshRun(runDir);
   const model = new UNet(modelConfig(config), config.seed);
   const replicas =
     mainBackend.backend === 'wasm' && wanted > 1 ? await startReplicas(config, run, wanted) : undefined;
   const backend: BackendInfo = replicas ? { backend: 'wasm', device: replicas.device } : mainBackend;
   const objective = createTrainObjective(config, model, replicas);
   const optimizer = new AdamW(objective.parameters, { weightDecay: config.weightDecay });
+  let source: BatchSource | undefined;
   let step = 0;
-  if (checkpoint) {
-    model.setWeights(checkpoint.weights);
-    optimizer.setState(checkpoint.optimizer);
-    objective.restore(checkpoint.dir);
-    step = checkpoint.step;
-    keepMetricsUpTo(metricsPath, step);
-    log(`resuming ${runDir} at step ${step} of ${config.steps}`);
-  } else {
-    writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
-    writeFileSync(metricsPath, '');
-  }
-  const startStep = step;
-  hooks.onStart?.({ backend, parameters: model.parameterCount(), startStep });
-
-  const source = await openBatchSource(config, startStep, log, shards);
+  let startStep = 0;
   let last: StepMetrics | null = null;
   let stopped = false;
-  const started = performance.now();
   try {
+    /** The newest checkpoint of the run, for the message of a run stopped by non-finite steps. */
+    let lastCheckpoint: string | null = null;
+    if (saved) {
+      const restored = restoreNewestReadable(runDir, (c) => {
+        model.setWeights(c.weights);
+        optimizer.setState(c.optimizer);
+        objective.restore(c.dir);
+      });
+      if (restored) {
+        const { checkpoint, passedOver } = restored;
+        if (passedOver.length)
+          log(`--resume: ${passedOver.join('; ')}; resuming from ${basename(checkpoint.dir)}`);
+        step = checkpoint.step;
+        lastCheckpoint = checkpoint.dir;
+        log(`resuming ${runDir} at step ${step} of ${config.steps}`);
+      }
+      checkScheduleChange(saved, config, step, configPath);
+    }
+    startStep = step;
+    hooks.onStart?.({ backend, parameters: model.parameterCount(), startStep });
+    source = await openBatchSource(config, startStep, log, shards);
+    // The first batch before the first write: a run that fails on its data leaves its folder as it was.
+    let batch = await source.next(step);
+    if (saved) {
+      keepMetricsUpTo(metricsPath, step);
+      if (config.steps !== saved.steps) await writeJsonAtomic(configPath, { ...saved, steps: config.steps });
+    } else {
+      mkdirSync(runDir, { recursive: true });
+      writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+      writeFileSync(metricsPath, '');
+    }
+    const started = performance.now();
     while (step < config.steps) {
-      const batch = await source.next(step);
+      batch ??= await source.next(step);
       if (!batch) throw new TrainerError('BAD_DATA', `runTraining: the data source ran dry at step ${step}`);
       const t0 = performance.now();
       optimizer.learningRate = oneCycleRate(step, config.steps, {
@@ -137,31 +166,38 @@ export async function runTraining(
       const result = await objective.step(optimizer, batch, deriveSeed(config.seed, 4, step));
       const seconds = (performance.now() - t0) / 1000;
       step++;
-      last = {
-        step,
-        ...result,
-        lr: optimizer.learningRate,
-        stepsPerSecond: 1 / seconds,
-        pairsPerSecond: batch.batchSize / seconds,
-        elapsed: (performance.now() - started) / 1000,
-      };
-      appendFileSync(metricsPath, `${JSON.stringify(last)}\n`);
-      hooks.onStep?.(last);
+      const skipped = nonFinite.record(step, result, lastCheckpoint);
+      if (skipped) log(skipped);
+      else {
+        const { applied: _, ...measured } = result;
+        last = {
+          step,
+          ...measured,
+          lr: optimizer.learningRate,
+          stepsPerSecond: 1 / seconds,
+          pairsPerSecond: batch.batchSize / seconds,
+          elapsed: (performance.now() - started) / 1000,
+        };
+        appendFileSync(metricsPath, `${JSON.stringify(last)}\n`);
+        hooks.onStep?.(last);
+      }
+      batch = undefined;
       // A step on one thread may await only settled promises: give timers (the progress bar) and
       // signals (Ctrl-C) their turn.
       await new Promise((resolve) => setImmediate(resolve));
       stopped = step < config.steps && (hooks.shouldStop?.() ?? false);
+      // Skipped steps left the weights as they were: a checkpoint now holds the last finite ones.
       if (step % config.checkpointEvery === 0 || step === config.steps || stopped) {
-        const dir = saveCheckpoint(runDir, step, model, optimizer, {
+        lastCheckpoint = saveCheckpoint(runDir, step, model, optimizer, {
           keepEvery: run.keepEvery ?? DEFAULT_KEEP_EVERY,
           extraFiles: objective.checkpointFiles(),
         });
-        hooks.onCheckpoint?.(dir, step);
+        hooks.onCheckpoint?.(lastCheckpoint, step);
       }
       if (stopped) break;
     }
   } finally {
-    await source.close();
+    await source?.close();
     await replicas?.close();
     optimizer.dispose();
     objective.dispose();
@@ -171,7 +207,7 @@ export async function runTraining(
     const curves = await writeTrainingCurves(runDir);
     hooks.onLog?.(`curves: ${curves}`);
   }
-  return { runDir, startStep, step, stopped, lastMetrics: last, backend };
+  return { runDir, startStep, step, stopped, lastMetrics: last, skippedSteps: nonFinite.skipped, backend };
 }
 
 /** The threads a run may use: `--threads`, or with 0 one per core. */
@@ -267,14 +303,17 @@ function validateTrainConfig(c: TrainConfig): void {
   if (c.cropShift !== null && !(c.cropShift >= 0))
     bad(`--crop-shift must be a number of pixels >= 0 or none (got ${c.cropShift})`);
   validatePhotometricOptions(c.photometric, 'train --jitter');
-  const factor = 2 ** (modelConfig(c).widths.length - 1);
+  const factor = unetSizeUnit(modelConfig(c));
   if (c.crop && (c.crop[0] % factor !== 0 || c.crop[1] % factor !== 0)) {
     bad(`--crop ${c.crop.join('x')}: the ${c.model} U-Net needs sides divisible by ${factor}`);
   }
 }
 
-/** A new run: refuses a directory that already holds one, so nothing is overwritten by accident. */
-function freshRun(runDir: string): null {
+/**
+ * A new run: refuses a directory that already holds one, so nothing is overwritten by accident (the
+ * directory itself is made once the run has checked its data). Returns null: no saved config.
+ */
+function checkFreshRun(runDir: string): null {
   if (existsSync(join(runDir, 'checkpoints', 'latest.json')) || existsSync(join(runDir, 'config.json'))) {
     throw new TrainerError(
       'BAD_ARGUMENT',
@@ -282,8 +321,15 @@ function freshRun(runDir: string): null {
       runDir,
     );
   }
-  mkdirSync(runDir, { recursive: true });
   return null;
+}
+
+/** Checks `config` against the size of its data's views (3D sources), before anything is written. */
+async function checkDataFits(config: TrainConfig): Promise<void> {
+  const views = await viewSizeOf(config.source);
+  if (!views) return;
+  const where = config.source.kind === 'shards' ? config.source.dir : 'the live generator (--size)';
+  checkCropFits(config.crop, views, unetSizeUnit(modelConfig(config)), where);
 }
 
 /**
@@ -303,6 +349,7 @@ const JITTER_BEFORE_CONFIG: PhotometricOptions = {
 /**
  * A run's config.json, with the defaults that runs from before `--objective`, `--local-negatives`,
  * `--jitter`, `--crop-shift`, `--hard-negatives`, `--normalization` and `--lr-decay` existed were trained with; null when `runDir` holds none.
+ * Throws TrainerError('BAD_DATA') naming config.json when it is not a JSON object.
  */
 export function savedConfig(runDir: string): TrainConfig | null {
   const path = join(runDir, 'config.json');
@@ -319,12 +366,20 @@ export function savedConfig(runDir: string): TrainConfig | null {
     hardRadius: DEFAULT_TRAIN_CONFIG.hardRadius,
     normalization: 'image',
     lrDecay: 1,
-    ...JSON.parse(readFileSync(path, 'utf8')),
+    ...parseConfig(path),
   } as TrainConfig;
 }
 
-/** The checkpoint to resume from, after checking that the run's saved config is the one given. */
-async function resumeFrom(runDir: string, config: TrainConfig) {
+/** A config.json's object; TrainerError naming the file when it is not one. */
+function parseConfig(path: string): Partial<TrainConfig> {
+  const json = readJsonFile(path, 'run');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new TrainerError('BAD_DATA', `run ${path}: not a config object`, path);
+  return json;
+}
+
+/** The saved config of a run to resume, after checking that `config` is the same (its length aside). */
+function resumableConfig(runDir: string, config: TrainConfig): TrainConfig {
   const path = join(runDir, 'config.json');
   const saved = savedConfig(runDir);
   if (!saved)
@@ -341,23 +396,25 @@ async function resumeFrom(runDir: string, config: TrainConfig) {
       path,
     );
   }
-  const checkpoint = loadLatestCheckpoint(runDir);
-  if (config.steps !== saved.steps) {
-    // The learning rate holds its peak until the decay starts: up to there, a run of either length
-    // has trained the same way, so it can be lengthened (or shortened) and continue as that run.
-    const step = checkpoint?.step ?? 0;
-    const decayStart = (steps: number) => decayStartStep(steps, { decayFraction: config.lrDecay });
-    const limit = Math.min(decayStart(saved.steps), decayStart(config.steps));
-    if (step > limit) {
-      throw new TrainerError(
-        'BAD_ARGUMENT',
-        `train --resume --steps ${config.steps}: the run's latest checkpoint (step ${step}) lies past step ${limit}, where the learning rate of the ${Math.min(saved.steps, config.steps)}-step schedule leaves its peak; --steps can change only before that (resume with --steps ${saved.steps})`,
-        path,
-      );
-    }
-    await writeJsonAtomic(path, { ...saved, steps: config.steps });
+  return saved;
+}
+
+/**
+ * Checks that a run resumed at `step` may take `config.steps` instead of its saved length. The learning
+ * rate holds its peak until the decay starts: up to there, a run of either length has trained the
+ * same way, so it can be lengthened (or shortened) and continue as that run.
+ */
+function checkScheduleChange(saved: TrainConfig, config: TrainConfig, step: number, path: string): void {
+  if (config.steps === saved.steps) return;
+  const decayStart = (steps: number) => decayStartStep(steps, { decayFraction: config.lrDecay });
+  const limit = Math.min(decayStart(saved.steps), decayStart(config.steps));
+  if (step > limit) {
+    throw new TrainerError(
+      'BAD_ARGUMENT',
+      `train --resume --steps ${config.steps}: the run's latest checkpoint (step ${step}) lies past step ${limit}, where the learning rate of the ${Math.min(saved.steps, config.steps)}-step schedule leaves its peak; --steps can change only before that (resume with --steps ${saved.steps})`,
+      path,
+    );
   }
-  return checkpoint;
 }
 
 /** Drops metrics lines past `step` (steps done after the last checkpoint are redone). */

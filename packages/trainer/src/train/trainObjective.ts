@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { TrainerError } from '../errors.ts';
 import type { UNet, WeightArray } from '../model/UNet.ts';
 import type { AdamW } from './AdamW.ts';
 import { cloveParameters, cloveStep, createCloveState, disposeCloveState } from './cloveStep.ts';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
+import { readCheckpointTensors } from './checkpoint.ts';
+import { encodeSafetensors } from './safetensors.ts';
 import type { TrainConfig } from './TrainConfig.ts';
 import type { LossBatch } from '../data3d/LossBatch.ts';
 import type { ReplicaPool } from './ReplicaPool.ts';
@@ -35,10 +35,7 @@ export interface TrainObjective {
 }
 
 const weightsFile = (weights: ReadonlyMap<string, WeightArray>) => encodeSafetensors(weights);
-const readWeights = (dir: string, name: string) => {
-  const path = join(dir, name);
-  return decodeSafetensors(readFileSync(path), path).tensors;
-};
+const readWeights = (dir: string, name: string) => readCheckpointTensors(dir, name).tensors;
 
 /** `step` on the tensors of `batch`, disposed afterwards. */
 function onTensors(batch: LossBatch, step: (tensors: TrainBatch) => TrainStepResult): TrainStepResult {

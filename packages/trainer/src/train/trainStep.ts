@@ -50,6 +50,11 @@ export interface TrainStepResult {
   within: number;
   between: number;
   gradNorm: number;
+  /**
+   * Whether the update was written. false: the loss, the gradient norm or a weight the update would
+   * write was not finite, and the step changed nothing (`nonFiniteReason` says which).
+   */
+  applied: boolean;
 }
 
 /** Loss terms (scalars) and the gradient of `loss` for every model parameter; the caller disposes all. */
@@ -123,20 +128,32 @@ export function gradientsOf(
 }
 
 /**
- * Global-norm clipping and an AdamW update with `g.grads`, then the step's four numbers, read from the
- * device at once. Disposes every tensor of `g`.
+ * Global-norm clipping and an AdamW update with `g.grads`, written only when the loss, the gradient norm
+ * and every new weight are finite; the step's numbers are read from the device at once, before the
+ * write (the one read a step makes either way). Disposes every tensor of `g`.
  */
 export function applyGradientStep(optimizer: AdamW, g: LossAndGradients, clipNorm: number): TrainStepResult {
-  const norm = optimizer.applyGradients(g.grads, clipNorm);
-  const numbers = tf.tidy(() => tf.stack([g.loss, g.within, g.between, norm]).dataSync());
+  let result: TrainStepResult | undefined;
+  const norm = optimizer.applyGradients(g.grads, {
+    maxNorm: clipNorm,
+    accept: ({ norm, weightsFinite }) => {
+      const finite = tf.cast(weightsFinite, 'float32');
+      const [loss, within, between, gradNorm, weights] = tf
+        .stack([g.loss, g.within, g.between, norm, finite])
+        .dataSync();
+      const applied = Number.isFinite(loss) && Number.isFinite(gradNorm) && weights === 1;
+      result = { loss, within, between, gradNorm, applied };
+      return applied;
+    },
+  });
   tf.dispose([g.loss, g.within, g.between, norm, ...g.grads.values()]);
-  return { loss: numbers[0], within: numbers[1], between: numbers[2], gradNorm: numbers[3] };
+  return result!;
 }
 
 /**
  * One optimisation step: `lossAndGradients`, global-norm clipping, and an AdamW update at
  * `optimizer.learningRate`. Creates no lasting tensors: `tf.memory().numTensors` is the same before
- * and after. Reads the device once, at the end, for the four numbers it returns.
+ * and after. Reads the device once, before the update is written, for the numbers it returns.
  */
 export function trainStep(
   model: UNet,

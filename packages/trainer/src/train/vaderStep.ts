@@ -119,12 +119,15 @@ export function vaderStep(
   const opts = { ...DEFAULT_VADER_OPTIONS, clipNorm: DEFAULT_CLIP_NORM, seed: 0, ...options };
   const { gradients, keys } = vaderGradients(student, state, batch, opts);
   const result = applyGradientStep(optimizer, gradients, opts.clipNorm);
-  emaUpdate(state.teacher.parameters, student.parameters, opts.momentum);
-  const size = state.queue.shape[0];
-  tf.tidy(() => {
-    const all = tf.concat([keys, state.queue], 0);
-    state.queue.assign(tf.slice(all, [0, 0], [size, all.shape[1]]));
-  });
+  // A skipped step (non-finite) leaves the key encoder and the queue as they were, too.
+  if (result.applied) {
+    emaUpdate(state.teacher.parameters, student.parameters, opts.momentum);
+    const size = state.queue.shape[0];
+    tf.tidy(() => {
+      const all = tf.concat([keys, state.queue], 0);
+      state.queue.assign(tf.slice(all, [0, 0], [size, all.shape[1]]));
+    });
+  }
   keys.dispose();
   return result;
 }
