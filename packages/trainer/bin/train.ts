@@ -203,6 +203,11 @@ const program = new Command('train')
   )
   .addOption(new Option('--backend <name>', 'tensor backend').choices([...BACKEND_NAMES]).default('auto'))
   .option(
+    '--allow-software-gpu',
+    'with --backend webgpu: accept a CPU adapter (llvmpipe; slow), to check the path where there is no GPU',
+    false,
+  )
+  .option(
     '--threads <n>',
     'threads in all, wasm or TensorFlow (0 = one per core)',
     intFlag('--threads', 0),
@@ -401,6 +406,7 @@ try {
     runDir,
     {
       backend: o.backend,
+      allowSoftwareGpu: o.allowSoftwareGpu,
       threads: o.threads,
       replicas: o.replicas,
       resume: o.resume,

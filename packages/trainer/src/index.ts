@@ -48,7 +48,7 @@ export type { OxelLossInputs, OxelLossTerms } from './losses/oxelLoss.ts';
 export { descriptorDistance, oxelLoss, oxelLossOnSamples, oxelLossStacked } from './losses/oxelLoss.ts';
 
 // train: optimiser, schedule, clipping, one step
-export type { AdamWState, ApplyGradientsOptions, UpdateCheck } from './train/AdamW.ts';
+export type { AdamWState, AdamWUpdate, ApplyGradientsOptions } from './train/AdamW.ts';
 export { AdamW, DEFAULT_APPLY_GRADIENTS_OPTIONS } from './train/AdamW.ts';
 export { clipByGlobalNorm } from './train/clipByGlobalNorm.ts';
 export { oneCycleRate } from './train/oneCycleRate.ts';
@@ -174,7 +174,7 @@ export {
 export { decodeSafetensors, encodeSafetensors } from './train/safetensors.ts';
 export type { BatchSource } from './train/openBatchSource.ts';
 export { openBatchSource } from './train/openBatchSource.ts';
-export { toTrainBatch } from './train/toTrainBatch.ts';
+export { disposeTrainBatch, toTrainBatch } from './train/toTrainBatch.ts';
 export { writeTrainingCurves } from './train/writeTrainingCurves.ts';
 export type { LoadedRun } from './train/loadRun.ts';
 export { loadRun } from './train/loadRun.ts';

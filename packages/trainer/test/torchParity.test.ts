@@ -35,6 +35,7 @@ import {
   openBatchSource,
   saveCheckpoint,
   type TrainConfig,
+  disposeTrainBatch,
   toTrainBatch,
   trainStep,
   UNet,
@@ -97,7 +98,7 @@ async function exportRun(config: TrainConfig, dir: string): Promise<void> {
   const optimizer = new AdamW(model.parameters, { weightDecay: config.weightDecay });
   const source = await openBatchSource(config, 0, () => {});
   const keep = { keep: STEPS + 1 };
-  saveCheckpoint(dir, 0, model, optimizer, keep);
+  await saveCheckpoint(dir, 0, model, optimizer, keep);
   const losses: number[] = [];
   const lrs: number[] = [];
   const gradNorms: number[] = [];
@@ -119,15 +120,15 @@ async function exportRun(config: TrainConfig, dir: string): Promise<void> {
         decayFraction: config.lrDecay,
       });
       lrs.push(optimizer.learningRate);
-      const result = trainStep(model, optimizer, tensors, {
+      const result = await trainStep(model, optimizer, tensors, {
         loss: { norm: config.norm, lambda: config.lambda },
         clipNorm: config.clipNorm,
         seed: step,
       });
-      tf.dispose(Object.values(tensors));
+      disposeTrainBatch(tensors);
       losses.push(result.loss);
       gradNorms.push(result.gradNorm);
-      saveCheckpoint(dir, step + 1, model, optimizer, keep);
+      await saveCheckpoint(dir, step + 1, model, optimizer, keep);
     }
   } finally {
     await source.close();

@@ -52,6 +52,13 @@ const tensorflow = await initBackend('tensorflow').then(
   () => false,
 );
 if (!tensorflow) console.warn('train.test: no tensorflow backend here; its resume test is skipped');
+/** Whether Dawn offers any adapter here, a software one included (set-up installs Mesa's). */
+const webgpu = await initBackend('webgpu', { allowSoftwareGpu: true }).then(
+  () => true,
+  () => false,
+);
+if (!webgpu)
+  console.warn('train.test: no WebGPU adapter here, not even a software one; its webgpu test is skipped');
 /** A run's RUN/metrics.jsonl, one object per step. */
 const metricsOf = (dir: string): StepMetrics[] =>
   readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
@@ -114,6 +121,43 @@ describe('runTraining', () => {
       const weights = (dir: string) => readFileSync(join(dir, 'checkpoints', 'step-0000006', 'weights.bin'));
       expect(weights(parted).equals(weights(whole))).toBe(true);
       expect(metricsOf(parted).map((m) => m.loss)).toEqual(metricsOf(whole).map((m) => m.loss));
+    },
+    300_000,
+  );
+
+  // The whole loop on webgpu (asynchronous reads, AdamW's checked update, checkpoints) on the software
+  // adapter Dawn offers here (OpenGL ES on llvmpipe): the same run as on wasm, step for step.
+  it.skipIf(!webgpu)(
+    'trains on webgpu (software adapter) as on wasm: losses per step and final weights agree',
+    async () => {
+      const steps = 4;
+      const onWasm = join(tmp, 'gpu-ref-wasm');
+      const onGpu = join(tmp, 'gpu-webgpu');
+      await runTraining(config(steps), onWasm, run);
+      const summary = await runTraining(config(steps), onGpu, {
+        ...run,
+        backend: 'webgpu',
+        allowSoftwareGpu: true,
+      });
+      expect(summary.backend.backend).toBe('webgpu');
+      const [a, b] = [metricsOf(onGpu), metricsOf(onWasm)];
+      expect(a.length).toBe(steps);
+      for (let i = 0; i < steps; i++) {
+        expect(Math.abs(a[i].loss - b[i].loss) / b[i].loss, `step ${i + 1}`).toBeLessThan(1e-3);
+      }
+      const weights = (dir: string) => {
+        const bytes = readFileSync(join(dir, 'checkpoints', `step-000000${steps}`, 'weights.bin'));
+        return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+      };
+      const [x, y] = [weights(onGpu), weights(onWasm)];
+      let diff = 0;
+      let norm = 0;
+      for (let i = 0; i < y.length; i++) {
+        diff += (x[i] - y[i]) ** 2;
+        norm += y[i] ** 2;
+      }
+      expect(Math.sqrt(diff / norm)).toBeLessThan(1e-3);
+      await initBackend('wasm');
     },
     300_000,
   );

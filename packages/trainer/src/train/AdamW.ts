@@ -21,31 +21,29 @@ interface FlatSlot {
 }
 
 /**
- * What `AdamW.applyGradients` shows its `accept` callback before it writes anything: scalars on the
- * device, disposed afterwards.
+ * One AdamW update computed but not yet written (`AdamW.computeUpdate`): the caller reads what it
+ * needs to decide (asynchronously if it must: webgpu reads nothing synchronously in Node), then
+ * commits or discards it. Either way the caller disposes `norm`.
  */
-export interface UpdateCheck {
+export interface AdamWUpdate {
   /** The global gradient norm before clipping. */
-  norm: tf.Scalar;
+  readonly norm: tf.Scalar;
   /** bool: every weight the update would write is finite. */
-  weightsFinite: tf.Scalar;
+  readonly weightsFinite: tf.Scalar;
+  /** Writes the update (weights, moments, step count) and frees its tensors but `norm`. */
+  commit(): void;
+  /** Frees its tensors but `norm` without writing: the optimiser stays as it was. */
+  discard(): void;
 }
 
 /** Options of `AdamW.applyGradients`. */
 export interface ApplyGradientsOptions {
   /** Global L2 norm the gradients are clipped to (`clipByGlobalNorm`); 0 = no clipping. */
   maxNorm: number;
-  /**
-   * Decides, once the update is computed, whether it is written; false skips the step. null = always
-   * write. Reading the device here costs one sync, which a caller that reads the step's numbers anyway
-   * moves here rather than adds.
-   */
-  accept: ((check: UpdateCheck) => boolean) | null;
 }
 
 export const DEFAULT_APPLY_GRADIENTS_OPTIONS: Readonly<ApplyGradientsOptions> = Object.freeze({
   maxNorm: 0,
-  accept: null,
 });
 
 /** An update computed but not yet written: new values by variable, and the new weights among them. */
@@ -119,9 +117,7 @@ export class AdamW {
 
   /**
    * Clips the gradients to a global L2 norm of `maxNorm` (`clipByGlobalNorm`) and applies one update
-   * with `learningRate`. Parameters without a gradient are left alone (their moments too). With
-   * `accept`, the update is computed first and written only if `accept` says so; a refused update
-   * changes nothing (weights, moments, step count). Does not dispose `grads`.
+   * with `learningRate`: `computeUpdate` committed at once. Does not dispose `grads`.
    * @param grads gradient per parameter name, same shapes as the parameters
    * @returns the global gradient norm before clipping, a scalar the caller disposes
    */
@@ -129,17 +125,37 @@ export class AdamW {
     grads: ReadonlyMap<string, tf.Tensor>,
     options: Partial<ApplyGradientsOptions> = {},
   ): tf.Scalar {
-    const { maxNorm, accept } = { ...DEFAULT_APPLY_GRADIENTS_OPTIONS, ...options };
+    const { maxNorm } = { ...DEFAULT_APPLY_GRADIENTS_OPTIONS, ...options };
+    const update = this.computeUpdate(grads, maxNorm);
+    update.commit();
+    return update.norm;
+  }
+
+  /**
+   * One update with clipping to `maxNorm` (0 = none) at `learningRate`, computed but not written.
+   * Parameters without a gradient are left alone (their moments too). Does not dispose `grads`.
+   */
+  computeUpdate(grads: ReadonlyMap<string, tf.Tensor>, maxNorm: number): AdamWUpdate {
     const t = this.t + 1;
-    return tf.tidy(() => {
-      const { norm, writes, weights } = this.flat
-        ? this.updateFlat(grads, maxNorm, t)
-        : this.updateEach(grads, maxNorm, t);
-      if (accept && !accept({ norm, weightsFinite: allFinite(weights) })) return norm;
-      for (const [variable, value] of writes) variable.assign(value);
-      this.t = t;
-      return norm;
+    const { norm, writes, weightsFinite } = tf.tidy(() => {
+      const pending = this.flat ? this.updateFlat(grads, maxNorm, t) : this.updateEach(grads, maxNorm, t);
+      return {
+        norm: pending.norm,
+        writes: pending.writes,
+        weightsFinite: allFinite(pending.weights),
+      };
     });
+    const free = () => tf.dispose([weightsFinite, ...writes.map(([, value]) => value)]);
+    return {
+      norm,
+      weightsFinite,
+      commit: () => {
+        for (const [variable, value] of writes) variable.assign(value);
+        this.t = t;
+        free();
+      },
+      discard: free,
+    };
   }
 
   /** m1, v1 and the new weights from m, v, weights w and clipped gradient g (any shape, all alike) at step t. */
@@ -201,18 +217,31 @@ export class AdamW {
     return { norm, writes, weights: [w1] };
   }
 
-  /** Copies the state out (for a checkpoint), by parameter name, whatever the layout. */
+  /** Copies the state out (for a checkpoint), by parameter name, whatever the layout. Not on webgpu: see readState. */
   getState(): AdamWState {
-    const read = (moments: tf.Variable[]) => {
-      const all = moments.map((t) => t.dataSync() as Float32Array);
-      return new Map(
+    return this.stateFrom(
+      this.m.map((t) => t.dataSync() as Float32Array),
+      this.v.map((t) => t.dataSync() as Float32Array),
+    );
+  }
+
+  /** `getState` read asynchronously, as every backend allows (webgpu reads nothing synchronously in Node). */
+  async readState(): Promise<AdamWState> {
+    const read = (moments: tf.Variable[]) =>
+      Promise.all(moments.map(async (t) => (await t.data()) as Float32Array));
+    return this.stateFrom(await read(this.m), await read(this.v));
+  }
+
+  /** The state from the moments' values (one flat vector each, or one array per parameter). */
+  private stateFrom(m: Float32Array[], v: Float32Array[]): AdamWState {
+    const byName = (all: Float32Array[]) =>
+      new Map(
         this.slots.map((s, i) => {
           const data = this.flat ? all[0].slice(s.offset, s.offset + s.size) : all[i];
           return [s.name, { shape: [...s.shape], data }];
         }),
       );
-    };
-    return { step: this.t, m: read(this.m), v: read(this.v) };
+    return { step: this.t, m: byName(m), v: byName(v) };
   }
 
   /** Restores a state from `getState`; its names and shapes must match the parameters. */

@@ -137,6 +137,8 @@ export const DEFAULT_MAX_NON_FINITE = 3;
 /** How this machine runs it (not part of the run's identity). */
 export interface TrainRunOptions {
   backend: BackendName;
+  /** webgpu: accept a CPU adapter (Mesa's llvmpipe), to check the path where there is no GPU. Default false. */
+  allowSoftwareGpu?: boolean;
   /** wasm threads in all (0 = one per core), shared out among the replicas. */
   threads: number;
   /**

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrainerError } from '../errors.ts';
+import { readWeights } from '../model/readWeights.ts';
 import type { UNet, WeightArray } from '../model/UNet.ts';
 import { hwioToOihw } from '../model/weightLayout.ts';
 import type { AdamW, AdamWState } from './AdamW.ts';
@@ -40,19 +41,21 @@ const checkpointDir = (runDir: string, step: number) => join(runDir, 'checkpoint
  * any moment leaves the previous checkpoint intact. Keeps the last `keep` checkpoints (default 3) and
  * those at multiples of `keepEvery` steps (default 0: none).
  */
-export function saveCheckpoint(
+export async function saveCheckpoint(
   runDir: string,
   step: number,
   model: UNet,
   optimizer: AdamW,
   options: Partial<{ keep: number; keepEvery: number; extraFiles: ReadonlyMap<string, Uint8Array> }> = {},
-): string {
+): Promise<string> {
   const { keep = 3, keepEvery = 0, extraFiles = new Map<string, Uint8Array>() } = options;
   const dir = checkpointDir(runDir, step);
   const tmp = `${dir}.tmp`;
+  // Everything read from the device first (asynchronously: webgpu), then written.
+  const weights = await readWeights(model.parameters);
+  const state = await optimizer.readState();
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  const weights = model.getWeights();
 
   const specs = [...weights].map(([name, w]) => ({ name, shape: w.shape, dtype: 'float32' }));
   const total = [...weights.values()].reduce((n, w) => n + w.data.length, 0);
@@ -77,7 +80,6 @@ export function saveCheckpoint(
     encodeSafetensors(torch, { format: 'pt', config: JSON.stringify(model.config) }),
   );
 
-  const state = optimizer.getState();
   const moments = new Map<string, WeightArray>();
   for (const [name, m] of state.m) moments.set(`m.${name}`, m);
   for (const [name, v] of state.v) moments.set(`v.${name}`, v);

@@ -118,16 +118,16 @@ export function cloveGradients(
   return { gradients, targets };
 }
 
-export function cloveStep(
+export async function cloveStep(
   student: UNet,
   state: CloveState,
   optimizer: AdamW,
   batch: TrainBatch,
   options: Partial<CloveStepOptions> = {},
-): TrainStepResult {
+): Promise<TrainStepResult> {
   const opts = { ...DEFAULT_CLOVE_OPTIONS, clipNorm: DEFAULT_CLIP_NORM, seed: 0, ...options };
   const { gradients, targets } = cloveGradients(student, state, batch, opts);
-  const result = applyGradientStep(optimizer, gradients, opts.clipNorm);
+  const result = await applyGradientStep(optimizer, gradients, opts.clipNorm);
   // A skipped step (non-finite) leaves the teacher as it was, too.
   if (result.applied) emaUpdate(state.teacher.parameters, student.parameters, opts.momentum);
   targets.dispose();

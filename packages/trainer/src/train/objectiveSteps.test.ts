@@ -63,7 +63,7 @@ describe('objective steps', () => {
     await initBackend('wasm', { threads: 1 });
   });
 
-  it('vaderStep: 30 steps lower the InfoNCE loss, tensors stay flat, the queue holds the newest keys (seed 5)', () => {
+  it('vaderStep: 30 steps lower the InfoNCE loss, tensors stay flat, the queue holds the newest keys (seed 5)', async () => {
     const rng = createRng(5);
     const student = new UNet(TINY, 5);
     const state = createVaderState(student, 64, 5);
@@ -74,7 +74,9 @@ describe('objective steps', () => {
     for (let step = 0; step < 30; step++) {
       if (step === 1) before = tf.memory().numTensors;
       const batch = shiftedBatch(rng, 2, 8, 32);
-      losses.push(vaderStep(student, state, opt, batch, { matches: 8, momentum: 0.99, seed: step }).loss);
+      losses.push(
+        (await vaderStep(student, state, opt, batch, { matches: 8, momentum: 0.99, seed: step })).loss,
+      );
       tf.dispose(Object.values(batch));
       if (step >= 1) expect(tf.memory().numTensors).toBe(before);
     }
@@ -87,7 +89,7 @@ describe('objective steps', () => {
     student.dispose();
   });
 
-  it('cloveStep: 60 steps lower the ranking loss and train the predictor, tensors stay flat (seed 6)', () => {
+  it('cloveStep: 60 steps lower the ranking loss and train the predictor, tensors stay flat (seed 6)', async () => {
     const rng = createRng(6);
     const student = new UNet(TINY, 6);
     const state = createCloveState(student, { heads: 2, attentionTemperature: 0.1 }, 6);
@@ -98,7 +100,9 @@ describe('objective steps', () => {
     for (let step = 0; step < 60; step++) {
       if (step === 1) before = tf.memory().numTensors;
       const batch = shiftedBatch(rng, 2, 8, 32);
-      losses.push(cloveStep(student, state, opt, batch, { matches: 8, momentum: 0.9, seed: step }).loss);
+      losses.push(
+        (await cloveStep(student, state, opt, batch, { matches: 8, momentum: 0.9, seed: step })).loss,
+      );
       tf.dispose(Object.values(batch));
       if (step >= 1) expect(tf.memory().numTensors).toBe(before);
     }

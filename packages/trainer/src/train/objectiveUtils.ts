@@ -8,13 +8,13 @@ import { type MatchedPixels, selectMatchedPixels } from './selectMatchedPixels.t
 import type { TrainBatch } from './trainStep.ts';
 
 /**
- * `selectMatchedPixels` on a batch held as tensors (reads its small sample arrays from the device once).
- * Throws when the batch holds no usable positive at all.
+ * `selectMatchedPixels` on a batch: its host arrays, else its small sample arrays read from the device
+ * once. Throws when the batch holds no usable positive at all.
  */
 export function matchedPixelsOf(batch: TrainBatch, count: number, seed: number): MatchedPixels {
   const [b, h, w] = batch.view1.shape;
   const matched = selectMatchedPixels(
-    {
+    batch.host ?? {
       idx1: batch.idx1.dataSync(),
       idx2: batch.idx2.dataSync(),
       isPositive: batch.isPositive.dataSync(),

@@ -108,7 +108,15 @@ export async function runTraining(
   const mainBackend = await initBackend(run.backend, {
     threads: run.threads,
     wasmThreads: wanted > 1 ? 1 : run.threads,
+    allowSoftwareGpu: run.allowSoftwareGpu ?? false,
   });
+  if (mainBackend.backend === 'webgpu' && config.hardNegatives > 0) {
+    // mineHardNegatives reads descriptors mid-step, synchronously; webgpu reads only asynchronously in Node.
+    throw new TrainerError(
+      'BAD_ARGUMENT',
+      'runTraining: hardNegatives needs a backend that reads synchronously (tensorflow, wasm); webgpu does not',
+    );
+  }
   const configPath = join(runDir, 'config.json');
   const metricsPath = join(runDir, 'metrics.jsonl');
   const model = new UNet(modelConfig(config), config.seed);
@@ -188,9 +196,9 @@ export async function runTraining(
       stopped = step < config.steps && (hooks.shouldStop?.() ?? false);
       // Skipped steps left the weights as they were: a checkpoint now holds the last finite ones.
       if (step % config.checkpointEvery === 0 || step === config.steps || stopped) {
-        lastCheckpoint = saveCheckpoint(runDir, step, model, optimizer, {
+        lastCheckpoint = await saveCheckpoint(runDir, step, model, optimizer, {
           keepEvery: run.keepEvery ?? DEFAULT_KEEP_EVERY,
-          extraFiles: objective.checkpointFiles(),
+          extraFiles: await objective.checkpointFiles(),
         });
         hooks.onCheckpoint?.(lastCheckpoint, step);
       }

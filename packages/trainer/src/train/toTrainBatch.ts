@@ -17,11 +17,12 @@ export function toTrainBatch(b: LossBatch): TrainBatch {
     batch.mask2 = tf.tensor3d(Float32Array.from(b.mask2), [n, h, w]);
   }
   if (b.hard) batch.hard = b.hard;
+  batch.host = { idx1: b.idx1, idx2: b.idx2, isPositive: b.isPositive, mask1: b.mask1, mask2: b.mask2 };
   return batch;
 }
 
-/** Disposes the tensors of a batch from `toTrainBatch` (its `hard` arrays are plain data). */
+/** Disposes the tensors of a batch from `toTrainBatch` (its `hard` and `host` arrays are plain data). */
 export function disposeTrainBatch(batch: TrainBatch): void {
-  const { hard: _, ...tensors } = batch;
+  const { hard: _, host: __, ...tensors } = batch;
   tf.dispose(Object.values(tensors));
 }

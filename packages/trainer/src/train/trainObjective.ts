@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { TrainerError } from '../errors.ts';
+import { readWeights } from '../model/readWeights.ts';
 import type { UNet, WeightArray } from '../model/UNet.ts';
 import type { AdamW } from './AdamW.ts';
 import { cloveParameters, cloveStep, createCloveState, disposeCloveState } from './cloveStep.ts';
@@ -27,21 +28,24 @@ export interface TrainObjective {
   readonly parameters: ReadonlyMap<string, tf.Variable>;
   /** One optimisation step at `optimizer.learningRate`; creates no lasting tensors. */
   step(optimizer: AdamW, batch: LossBatch, seed: number): Promise<TrainStepResult>;
-  /** The extra state as checkpoint files (name -> bytes): none for oxel. */
-  checkpointFiles(): Map<string, Uint8Array>;
+  /** The extra state as checkpoint files (name -> bytes): none for oxel. Read asynchronously (webgpu). */
+  checkpointFiles(): Promise<Map<string, Uint8Array>>;
   /** Restores the extra state from a checkpoint directory written with `checkpointFiles`. */
   restore(dir: string): void;
   dispose(): void;
 }
 
 const weightsFile = (weights: ReadonlyMap<string, WeightArray>) => encodeSafetensors(weights);
-const readWeights = (dir: string, name: string) => readCheckpointTensors(dir, name).tensors;
+const readWeightsFile = (dir: string, name: string) => readCheckpointTensors(dir, name).tensors;
 
 /** `step` on the tensors of `batch`, disposed afterwards. */
-function onTensors(batch: LossBatch, step: (tensors: TrainBatch) => TrainStepResult): TrainStepResult {
+async function onTensors(
+  batch: LossBatch,
+  step: (tensors: TrainBatch) => Promise<TrainStepResult>,
+): Promise<TrainStepResult> {
   const tensors = toTrainBatch(batch);
   try {
-    return step(tensors);
+    return await step(tensors);
   } finally {
     disposeTrainBatch(tensors);
   }
@@ -74,7 +78,7 @@ export function createTrainObjective(
             : onTensors(batch, (t) =>
                 trainStep(student, optimizer, t, { loss, clipNorm: config.clipNorm, seed }),
               ),
-        checkpointFiles: () => new Map(),
+        checkpointFiles: async () => new Map(),
         restore: () => {},
         dispose: () => {},
       };
@@ -88,21 +92,14 @@ export function createTrainObjective(
           onTensors(batch, (t) =>
             vaderStep(student, state, optimizer, t, { ...config.vader, clipNorm: config.clipNorm, seed }),
           ),
-        checkpointFiles: () =>
+        checkpointFiles: async () =>
           new Map([
-            ['teacher.safetensors', weightsFile(state.teacher.getWeights())],
-            [
-              'queue.safetensors',
-              weightsFile(
-                new Map([
-                  ['queue', { shape: [...state.queue.shape], data: state.queue.dataSync() as Float32Array }],
-                ]),
-              ),
-            ],
+            ['teacher.safetensors', weightsFile(await readWeights(state.teacher.parameters))],
+            ['queue.safetensors', weightsFile(await readWeights(new Map([['queue', state.queue]])))],
           ]),
         restore: (dir) => {
-          state.teacher.setWeights(readWeights(dir, 'teacher.safetensors'));
-          const queue = readWeights(dir, 'queue.safetensors').get('queue');
+          state.teacher.setWeights(readWeightsFile(dir, 'teacher.safetensors'));
+          const queue = readWeightsFile(dir, 'queue.safetensors').get('queue');
           if (!queue || queue.data.length !== state.queue.size) {
             throw new TrainerError(
               'BAD_DATA',
@@ -124,14 +121,14 @@ export function createTrainObjective(
           onTensors(batch, (t) =>
             cloveStep(student, state, optimizer, t, { ...config.clove, clipNorm: config.clipNorm, seed }),
           ),
-        checkpointFiles: () =>
+        checkpointFiles: async () =>
           new Map([
-            ['teacher.safetensors', weightsFile(state.teacher.getWeights())],
-            ['predictor.safetensors', weightsFile(state.predictor.getWeights())],
+            ['teacher.safetensors', weightsFile(await readWeights(state.teacher.parameters))],
+            ['predictor.safetensors', weightsFile(await readWeights(state.predictor.parameters))],
           ]),
         restore: (dir) => {
-          state.teacher.setWeights(readWeights(dir, 'teacher.safetensors'));
-          state.predictor.setWeights(readWeights(dir, 'predictor.safetensors'));
+          state.teacher.setWeights(readWeightsFile(dir, 'teacher.safetensors'));
+          state.predictor.setWeights(readWeightsFile(dir, 'predictor.safetensors'));
         },
         dispose: () => disposeCloveState(state),
       };

@@ -49,13 +49,13 @@ describe('trainStep', () => {
     await initBackend('wasm', { threads: 1 });
   });
 
-  it('leaves tf.memory().numTensors flat over 50 steps', () => {
+  it('leaves tf.memory().numTensors flat over 50 steps', async () => {
     const model = new UNet(TINY, 1);
     const opt = new AdamW(model.parameters);
     const batch = shiftedBatch(createRng(1), 2, 8, 16);
-    trainStep(model, opt, batch, { seed: 0 });
+    await trainStep(model, opt, batch, { seed: 0 });
     const before = tf.memory().numTensors;
-    for (let step = 1; step <= 50; step++) trainStep(model, opt, batch, { seed: step });
+    for (let step = 1; step <= 50; step++) await trainStep(model, opt, batch, { seed: step });
     expect(tf.memory().numTensors).toBe(before);
     expect(opt.step).toBe(51);
   });
@@ -87,7 +87,7 @@ describe('trainStep', () => {
     expect(worst).toBeLessThan(1e-3);
   });
 
-  it('lowers the loss over 30 steps on shifted random images (seed 4)', () => {
+  it('lowers the loss over 30 steps on shifted random images (seed 4)', async () => {
     const model = new UNet(TINY, 4);
     const opt = new AdamW(model.parameters, { weightDecay: 0 });
     const rng = createRng(4);
@@ -95,7 +95,7 @@ describe('trainStep', () => {
     for (let step = 0; step < 30; step++) {
       opt.learningRate = oneCycleRate(step, 30, { peakRate: 3e-3, warmupFraction: 0.1 });
       const batch = shiftedBatch(rng, 4, 16, 64);
-      losses.push(trainStep(model, opt, batch, { seed: step, loss: { lambda: 0.3 } }).loss);
+      losses.push((await trainStep(model, opt, batch, { seed: step, loss: { lambda: 0.3 } })).loss);
       tf.dispose(Object.values(batch));
     }
     const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;

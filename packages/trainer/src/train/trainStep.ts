@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_CLIP_NORM, DEFAULT_OXEL_LOSS_OPTIONS, type OxelLossOptions } from '../constants.ts';
 import { assert } from '../errors.ts';
+import type { LossBatch } from '../data3d/LossBatch.ts';
 import type { UNet } from '../model/UNet.ts';
 import { type HardNegatives, mineHardNegatives } from '../losses/mineHardNegatives.ts';
 import { oxelLossStacked } from '../losses/oxelLoss.ts';
@@ -27,6 +28,11 @@ export interface TrainBatch {
   mask2?: tf.Tensor3D;
   /** Samples whose partner is mined from this step's descriptors (`mineHardNegatives`); needs no masks. */
   hard?: HardNegatives;
+  /**
+   * The index, positive and mask arrays on the host, when the batch was made from host data: steps
+   * that pick pixels on the CPU read these, not the device (webgpu cannot read synchronously in Node).
+   */
+  host?: Pick<LossBatch, 'idx1' | 'idx2' | 'isPositive' | 'mask1' | 'mask2'>;
 }
 
 /** Options of `trainStep`. */
@@ -94,8 +100,8 @@ export function lossAndGradients(
     const [b, n] = batch.idx2.shape;
     const mined = mineHardNegatives(
       out,
-      batch.idx1.dataSync() as Int32Array,
-      batch.idx2.dataSync() as Int32Array,
+      batch.host?.idx1 ?? (batch.idx1.dataSync() as Int32Array),
+      batch.host?.idx2 ?? (batch.idx2.dataSync() as Int32Array),
       batch.hard,
     );
     return oxelLossStacked(out, { ...batch, idx2: tf.tensor2d(mined, [b, n], 'int32') }, lossOptions);
@@ -130,24 +136,24 @@ export function gradientsOf(
 /**
  * Global-norm clipping and an AdamW update with `g.grads`, written only when the loss, the gradient norm
  * and every new weight are finite; the step's numbers are read from the device at once, before the
- * write (the one read a step makes either way). Disposes every tensor of `g`.
+ * write (the one read a step makes either way; asynchronous, as webgpu requires). Disposes every
+ * tensor of `g`.
  */
-export function applyGradientStep(optimizer: AdamW, g: LossAndGradients, clipNorm: number): TrainStepResult {
-  let result: TrainStepResult | undefined;
-  const norm = optimizer.applyGradients(g.grads, {
-    maxNorm: clipNorm,
-    accept: ({ norm, weightsFinite }) => {
-      const finite = tf.cast(weightsFinite, 'float32');
-      const [loss, within, between, gradNorm, weights] = tf
-        .stack([g.loss, g.within, g.between, norm, finite])
-        .dataSync();
-      const applied = Number.isFinite(loss) && Number.isFinite(gradNorm) && weights === 1;
-      result = { loss, within, between, gradNorm, applied };
-      return applied;
-    },
-  });
-  tf.dispose([g.loss, g.within, g.between, norm, ...g.grads.values()]);
-  return result!;
+export async function applyGradientStep(
+  optimizer: AdamW,
+  g: LossAndGradients,
+  clipNorm: number,
+): Promise<TrainStepResult> {
+  const update = optimizer.computeUpdate(g.grads, clipNorm);
+  const numbers = tf.tidy(() =>
+    tf.stack([g.loss, g.within, g.between, update.norm, tf.cast(update.weightsFinite, 'float32')]),
+  );
+  const [loss, within, between, gradNorm, weightsFinite] = await numbers.data();
+  const applied = Number.isFinite(loss) && Number.isFinite(gradNorm) && weightsFinite === 1;
+  if (applied) update.commit();
+  else update.discard();
+  tf.dispose([numbers, g.loss, g.within, g.between, update.norm, ...g.grads.values()]);
+  return { loss, within, between, gradNorm, applied };
 }
 
 /**
@@ -160,7 +166,7 @@ export function trainStep(
   optimizer: AdamW,
   batch: TrainBatch,
   options: Partial<TrainStepOptions> = {},
-): TrainStepResult {
+): Promise<TrainStepResult> {
   const opts = { ...DEFAULT_TRAIN_STEP_OPTIONS, ...options };
   return applyGradientStep(optimizer, lossAndGradients(model, batch, opts), opts.clipNorm);
 }

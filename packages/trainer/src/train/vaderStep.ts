@@ -109,16 +109,16 @@ export function vaderGradients(
   return { gradients, keys };
 }
 
-export function vaderStep(
+export async function vaderStep(
   student: UNet,
   state: VaderState,
   optimizer: AdamW,
   batch: TrainBatch,
   options: Partial<VaderStepOptions> = {},
-): TrainStepResult {
+): Promise<TrainStepResult> {
   const opts = { ...DEFAULT_VADER_OPTIONS, clipNorm: DEFAULT_CLIP_NORM, seed: 0, ...options };
   const { gradients, keys } = vaderGradients(student, state, batch, opts);
-  const result = applyGradientStep(optimizer, gradients, opts.clipNorm);
+  const result = await applyGradientStep(optimizer, gradients, opts.clipNorm);
   // A skipped step (non-finite) leaves the key encoder and the queue as they were, too.
   if (result.applied) {
     emaUpdate(state.teacher.parameters, student.parameters, opts.momentum);
