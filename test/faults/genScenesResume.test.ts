@@ -1,12 +1,12 @@
 // gen-scenes resumes into an existing --out only a dataset of the same config, and only shards that hold
 // what they must (issue #28). Real runs of the CLI on the embedded assets: 2 rooms x 2 pairs at 32x24 in
 // shards of 3 (shard 0 holds 3 pairs, shard 1 the remaining 1).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DatasetManifest, readShard, ShardWriter, type ViewPairSample } from '@oxels/scene-gen';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killAfterFirstShard } from '../../packages/scene-gen/test/killAfterFirstShard.ts';
 import { fileHashes, genScenes, ownLines, root } from './genScenesCli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oxels-resume-'));
@@ -69,22 +69,8 @@ describe('gen-scenes into an existing --out', () => {
 
   it('a killed run recorded its config: another config is refused, the same one resumes to the same bytes', async () => {
     const dir = join(tmp, 'killed');
-    const child: ChildProcess = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'packages/scene-gen/bin/gen-scenes.ts', ...SEED1, '--out', dir],
-      { cwd: root, detached: true, stdio: 'ignore' },
-    );
-    // Killed (its whole process group) once shard 0 is complete, before its manifest exists.
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (existsSync(join(dir, 'shard-000000.tar'))) {
-          clearInterval(timer);
-          process.kill(-child.pid!, 'SIGKILL');
-          resolve();
-        }
-      }, 50);
-    });
-    await new Promise((r) => child.once('exit', r));
+    // Killed once shard 0 is complete, before its manifest exists.
+    await killAfterFirstShard(SEED1, dir, root);
     expect(existsSync(join(dir, 'manifest.json'))).toBe(false);
     expect(existsSync(join(dir, 'generate-config.json'))).toBe(true);
 

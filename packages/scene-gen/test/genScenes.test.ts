@@ -1,5 +1,5 @@
 // End to end: the gen-scenes CLI on the embedded default assets, real rendering and ray casting.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,7 @@ import {
   type ViewPairSample,
 } from '@oxels/scene-gen';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killAfterFirstShard } from './killAfterFirstShard.ts';
 
 const run = promisify(execFile);
 const root = new URL('../../../', import.meta.url).pathname;
@@ -191,34 +192,11 @@ describe('gen-scenes', () => {
 
   it('resumes a killed run to the same dataset', async () => {
     const dir = join(tmp, 'killed');
-    const child: ChildProcess = spawn(
-      'npx',
-      [
-        'tsx',
-        'packages/scene-gen/bin/gen-scenes.ts',
-        ...BASE,
-        '--out',
-        dir,
-        '--workers',
-        '1',
-        '--depth',
-        '--instances',
-        '--asset-cache',
-        assetCache,
-      ],
-      { cwd: root, detached: true, stdio: 'ignore' },
+    await killAfterFirstShard(
+      [...BASE, '--workers', '1', '--depth', '--instances', '--asset-cache', assetCache],
+      dir,
+      root,
     );
-    // Kill it (the whole process group) as soon as the first shard is complete.
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (existsSync(join(dir, 'shard-000000.tar'))) {
-          clearInterval(timer);
-          process.kill(-child.pid!, 'SIGKILL');
-          resolve();
-        }
-      }, 50);
-    });
-    await new Promise((r) => child.once('exit', r));
     expect(existsSync(join(dir, 'manifest.json'))).toBe(false);
     const { stdout, stderr } = await genScenes([
       ...BASE,
