@@ -11,6 +11,7 @@ import {
   type DatasetManifest,
   DEFAULT_ASSET_CACHE_DIR,
   DEFAULT_GENERATE_CONFIG,
+  type GenerateConfig,
   generateDataset,
   type SampleFile,
   ShardWriter,
@@ -20,18 +21,19 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * A real gen-scenes dataset in `dir`, as small as it gets: `rooms` x `pairsPerRoom` pairs of 64x48
- * views, `shardSize` pairs per shard (seed 7). Returns `dir`.
+ * views, `shardSize` pairs per shard (seed 7); `size` may also set other config fields (width, depth...).
+ * Returns `dir`.
  */
 export async function tinyDataset(
   dir: string,
-  size: { rooms: number; pairsPerRoom: number; shardSize: number } = {
+  size: Pick<GenerateConfig, 'rooms' | 'pairsPerRoom' | 'shardSize'> & Partial<GenerateConfig> = {
     rooms: 2,
     pairsPerRoom: 2,
     shardSize: DEFAULT_GENERATE_CONFIG.shardSize,
   },
 ): Promise<string> {
   await generateDataset(
-    { ...DEFAULT_GENERATE_CONFIG, ...size, width: 64, height: 48, seed: 7 },
+    { ...DEFAULT_GENERATE_CONFIG, width: 64, height: 48, seed: 7, ...size },
     { out: dir, workers: 1, shardIndex: 0, numShards: 1, assetCache: DEFAULT_ASSET_CACHE_DIR },
   );
   return dir;

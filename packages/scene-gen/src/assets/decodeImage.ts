@@ -2,6 +2,7 @@ import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { AssetLoadError } from '../errors.ts';
 import type { ImageRGBA } from './Asset.ts';
+import { readPngHeader } from './pngHeader.ts';
 
 /** Largest texture we decode (pixels); ShapeNet's are at most a few megapixels. */
 const MAX_TEXTURE_MEGAPIXELS = 64;
@@ -15,6 +16,7 @@ const MAX_TEXTURE_MEGAPIXELS = 64;
  * @throws AssetLoadError for another format or a corrupt image
  */
 export function decodeImage(bytes: Uint8Array, path: string): ImageRGBA {
+  if (isPng(bytes)) checkPngSize(bytes, path);
   try {
     if (isPng(bytes)) return pngToRgba(bytes);
     if (bytes[0] === 0xff && bytes[1] === 0xd8) {
@@ -29,6 +31,27 @@ export function decodeImage(bytes: Uint8Array, path: string): ImageRGBA {
     throw new AssetLoadError(`decodeImage: corrupt image ${path} (${String(error)})`, path, error);
   }
   throw new AssetLoadError(`decodeImage: unsupported image format ${path} (expected PNG or JPEG)`, path);
+}
+
+/**
+ * Refuses a PNG whose header is malformed or declares more than MAX_TEXTURE_MEGAPIXELS, before
+ * fast-png allocates for it (jpeg-js has the same limit as an option).
+ */
+function checkPngSize(bytes: Uint8Array, path: string): void {
+  const header = readPngHeader(bytes);
+  if (!header) {
+    throw new AssetLoadError(
+      `decodeImage: corrupt image ${path} (IHDR is not the first and only header chunk)`,
+      path,
+    );
+  }
+  const { width, height } = header;
+  if (width * height > MAX_TEXTURE_MEGAPIXELS * 1e6) {
+    throw new AssetLoadError(
+      `decodeImage: corrupt image ${path} (its header says ${width}x${height} pixels, over the ${MAX_TEXTURE_MEGAPIXELS}-megapixel limit of textures)`,
+      path,
+    );
+  }
 }
 
 function isPng(bytes: Uint8Array): boolean {

@@ -1,5 +1,6 @@
 import { SceneGenError } from '../errors.ts';
 import type { DatasetManifest, StatusCounts } from './manifest.ts';
+import { MAX_SHARDS } from './schema.ts';
 
 /** What a field's value must be, as a test and the words an error says it with. */
 interface Rule {
@@ -17,6 +18,12 @@ const BOOLEAN: Rule = { test: (v) => typeof v === 'boolean', must: 'true or fals
 const COUNT: Rule = {
   test: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
   must: 'an integer >= 0',
+};
+// validateDataset looks for every shard shardCount implies: a damaged count (1e12) must not send it
+// looking for a trillion files.
+const SHARD_COUNT: Rule = {
+  test: (v) => COUNT.test(v) && (v as number) <= MAX_SHARDS,
+  must: `an integer in [0, ${MAX_SHARDS}] (shard names have six digits)`,
 };
 const FRACTION: Rule = {
   test: (v) => typeof v === 'number' && v >= 0 && v <= 1,
@@ -62,7 +69,7 @@ export function checkManifest(value: unknown, path: string): DatasetManifest {
   field(value, '', 'seed', COUNT);
   // The optional layers decide which files every sample must have.
   fields(field(value, '', 'config', OBJECT), 'config', ['depth', 'instances'], BOOLEAN);
-  field(value, '', 'shardCount', COUNT);
+  field(value, '', 'shardCount', SHARD_COUNT);
   const shards = field(value, '', 'shards', ARRAY) as unknown[];
   const seen = new Set<unknown>();
   for (const [i, shard] of shards.entries()) {

@@ -1,5 +1,6 @@
 import { decode as decodePng } from 'fast-png';
 import { PNG } from 'pngjs';
+import { type PngHeader, readPngHeader } from '../assets/pngHeader.ts';
 import { SceneGenError } from '../errors.ts';
 import { decodeSampleArrays } from './decodeSampleArrays.ts';
 import { encodeNpy } from './npy.ts';
@@ -119,13 +120,7 @@ export function decodeSample(
   }
   const png = (suffix: string, channels: 1 | 3, depth: 8 | 16) => {
     const bytes = need(suffix);
-    return () => {
-      let image: ReturnType<typeof decodePng>;
-      try {
-        image = decodePng(bytes);
-      } catch (err) {
-        throw fail(`${key}.${suffix} is not a readable PNG (${(err as Error).message})`);
-      }
+    const check = (image: PngHeader) => {
       if (
         image.channels !== channels ||
         image.depth !== depth ||
@@ -136,6 +131,21 @@ export function decodeSample(
           `${key}.${suffix} is ${image.width}x${image.height}x${image.channels} (${image.depth}-bit), expected ${meta.width}x${meta.height}x${channels} ${depth}-bit`,
         );
       }
+    };
+    return () => {
+      // The header first: fast-png allocates for the size it declares (a corrupt one: 16 million rows)
+      // before it finds the rows missing.
+      const header = readPngHeader(bytes);
+      if (!header)
+        throw fail(`${key}.${suffix} is not a readable PNG (IHDR is not the first and only header chunk)`);
+      check(header);
+      let image: ReturnType<typeof decodePng>;
+      try {
+        image = decodePng(bytes);
+      } catch (err) {
+        throw fail(`${key}.${suffix} is not a readable PNG (${(err as Error).message})`);
+      }
+      check(image);
       return image.data;
     };
   };

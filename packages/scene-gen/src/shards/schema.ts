@@ -22,6 +22,9 @@ export const SAMPLE_FILES = {
   instB: 'b.inst.png',
 } as const;
 
+/** Most shards a dataset can have: shard names have six digits (shard-000000.tar to shard-999999.tar). */
+export const MAX_SHARDS = 1_000_000;
+
 /** Shard file name of shard `index`: shard-000000.tar. */
 export function shardName(index: number): string {
   return `shard-${String(index).padStart(6, '0')}.tar`;

@@ -175,4 +175,21 @@ print(xy.dtype, xy.shape, xy[0].tolist(), d.dtype, d.shape, round(float(d[3, 5])
       /r000-p000003.b.png is 4x4x3 \(8-bit\), expected 6x4x3 8-bit/,
     );
   });
+
+  // The PNG header declaring 16 million rows that test/faults/fuzzReaders found in decodeImage: the
+  // shards' PNGs went through the same decoder.
+  it('refuses a PNG whose header declares another size before decoding it', () => {
+    const files = new Map(
+      encodeSample(sample(3)).map((f) => [f.name.slice(f.name.indexOf('.') + 1), f.data]),
+    );
+    const tall = new Uint8Array(files.get('a.inst.png')!);
+    new DataView(tall.buffer).setUint32(20, 0x1000000);
+    files.set('a.inst.png', tall);
+    const back = decodeSample('r000-p000003', files, 'shard-000030.tar');
+    const buffers = process.memoryUsage().arrayBuffers;
+    expect(() => back.instA).toThrow(
+      'decodeSample: shard-000030.tar: r000-p000003.a.inst.png is 6x16777216x1 (16-bit), expected 6x4x1 16-bit',
+    );
+    expect(process.memoryUsage().arrayBuffers - buffers).toBeLessThan(2 ** 20);
+  });
 });
