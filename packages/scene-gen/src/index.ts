@@ -14,6 +14,7 @@ export { loadRoomPly, parseRoomPly } from './assets/loadRoomPly.ts';
 export type { SignedAxis } from './assets/upAxis.ts';
 export { detectUpAxis } from './assets/upAxis.ts';
 export { decodeImage } from './assets/decodeImage.ts';
+export { type PngHeader, readPngHeader } from './assets/pngHeader.ts';
 export type { DefaultAssetDirs } from './assets/embedded/ensureDefaultAssets.ts';
 export { ensureDefaultAssets } from './assets/embedded/ensureDefaultAssets.ts';
 export type {

@@ -1,4 +1,5 @@
 import { convertIndexedToRgb, decode as decodePng, type DecodedPng } from 'fast-png';
+import { readPngHeader } from '@oxels/scene-gen';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { TrainerError } from '../errors.ts';
 import type { Image2D } from '../warp2d/Image2D.ts';
@@ -18,6 +19,16 @@ const MAX_MEGAPIXELS = 100;
  * are neither format or fail to decode.
  */
 export function decodeImage(bytes: Uint8Array, path: string): Image2D {
+  if (startsWith(bytes, PNG_SIGNATURE)) {
+    // Before fast-png allocates height x row bytes for what a corrupt header claims.
+    const header = readPngHeader(bytes);
+    if (!header || header.width * header.height > MAX_MEGAPIXELS * 1e6) {
+      const what = header
+        ? `${header.width}x${header.height}, over ${MAX_MEGAPIXELS} megapixels`
+        : 'a corrupt header';
+      throw new TrainerError('BAD_DATA', `decodeImage: cannot decode ${path} (${what})`, path);
+    }
+  }
   try {
     if (startsWith(bytes, PNG_SIGNATURE)) return pngToImage(decodePng(bytes));
     if (startsWith(bytes, JPEG_SIGNATURE)) {

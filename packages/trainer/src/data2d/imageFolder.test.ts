@@ -5,6 +5,7 @@ import { encode as encodePng } from 'fast-png';
 import { encode as encodeJpeg } from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrainerError } from '../errors.ts';
+import { decodeImage } from './decodeImage.ts';
 import { imageAt } from './ImageSet.ts';
 import { loadImageFolder } from './imageFolder.ts';
 
@@ -80,6 +81,16 @@ describe('loadImageFolder', () => {
     // Stretched: the left edge column is red again.
     expect(a[0]).toBeGreaterThan(0.99);
     expect(a[1]).toBeLessThan(0.01);
+  });
+
+  it('refuses a PNG whose header claims 268 million rows, before decoding it', () => {
+    const png = encodePng({ width: 4, height: 4, data: new Uint8Array(48), channels: 3 });
+    new DataView(png.buffer, png.byteOffset).setUint32(20, 0x10000000); // IHDR height
+    const path = 'folder/huge.png';
+    expect(() => decodeImage(png, path)).toThrow(TrainerError);
+    expect(() => decodeImage(png, path)).toThrow(
+      `decodeImage: cannot decode ${path} (4x268435456, over 100 megapixels)`,
+    );
   });
 
   it('reports a missing folder, an empty folder and a folder of undecodable files as NOT_FOUND', async () => {
