@@ -12,3 +12,5 @@ export OXELS_REQUIRE_BACKENDS="${required[*]}"
 "${PNPM[@]}" typecheck
 "${PNPM[@]}" lint
 "${PNPM[@]}" test
+# The GPU bundle, checked without a GPU (it hides this machine's Node in a mount namespace: root only).
+if [[ "$(id -u)" == 0 ]]; then bash scripts/device/test-bundle.sh; fi
