@@ -132,7 +132,10 @@ def dist(diff, norm):
 
 
 def oxel_loss(o1, o2, idx1, idx2, positive, mask1, mask2, norm="inf", lam=0.3, eps=1e-6):
-    """DESIGN.md Loss; o1, o2 [B, C, H, W]; idx [B, N] flat pixel indices; masks [B, H*W]."""
+    """The oxel loss (docs/architecture.md#oxel-loss).
+
+    o1, o2 [B, C, H, W]; idx [B, N] flat pixel indices; masks [B, H*W].
+    """
     b, c = o1.shape[:2]
     f1 = o1.flatten(2).transpose(1, 2)  # [B, HW, C]
     f2 = o2.flatten(2).transpose(1, 2)

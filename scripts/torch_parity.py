@@ -4,7 +4,7 @@ The TS side writes into DIR: meta.json (configuration, hyper-parameters, its los
 (the batch of step K as the trainer made it), forward.bin (its U-Net's output on batch 0's view 1)
 and checkpoints/step-NNNNNNN/model.safetensors (its real checkpoints, steps 0..S). This script loads
 step 0 strictly into the reference U-Net of bench_train_torch.py (dropout off), checks the forward
-pass, then trains S steps with its own oxel loss (written from DESIGN.md's formula), torch's AdamW,
+pass, then trains S steps with its own oxel loss (written from docs/architecture.md#oxel-loss), torch's AdamW,
 clip_grad_norm_ and its own warm-up / hold / cosine schedule, and after each step compares every
 parameter with the TS checkpoint; then replays every step again from the TS run's own state
 (`synced_steps`). Prints one JSON object.
@@ -45,7 +45,7 @@ def schedule(step, total, peak, warmup_fraction, decay_fraction, initial_fractio
 
 
 def distance(diff, norm):
-    """Half of DESIGN.md's dist over the channel axis (last)."""
+    """Half of the oxel loss's dist over the channel axis (last); docs/architecture.md#oxel-loss."""
     if norm == "inf":
         d = diff.abs().max(dim=-1).values
     elif norm == "l1":
@@ -56,7 +56,7 @@ def distance(diff, norm):
 
 
 def oxel_loss(desc, batch, norm, lam):
-    """DESIGN.md's loss on descriptors [2B, C, H, W] (view 1 images, then view 2's)."""
+    """The oxel loss (docs/architecture.md#oxel-loss) on descriptors [2B, C, H, W], view 1's first."""
     b = batch["idx1"].shape[0]
     flat = desc.flatten(2)  # [2B, C, HW]
     rows = torch.arange(b)[:, None]

@@ -1,7 +1,7 @@
 import { CorrespondenceStatus } from '@oxels/raycast';
 import type { Rgb } from '@oxels/image';
 
-/** Display names of the correspondence statuses, indexed by status code (DESIGN.md). */
+/** Display names of the correspondence statuses, by status code (docs/architecture.md#status-codes). */
 export const STATUS_NAMES: Record<CorrespondenceStatus, string> = {
   [CorrespondenceStatus.MATCH]: 'match',
   [CorrespondenceStatus.OCCLUDED]: 'occluded',

@@ -1,4 +1,4 @@
-/** Status of one sampled pixel of a correspondence map (DESIGN.md); stored as uint8. */
+/** Status of one sampled pixel of a correspondence map (docs/architecture.md#status-codes); uint8. */
 export const CorrespondenceStatus = {
   /** Visible in both views: the stored B position is its match. */
   MATCH: 0,

@@ -70,7 +70,7 @@ describe('gen-scenes', () => {
     for await (const s of readDataset(full)) samples.push(s);
   }, 300_000);
 
-  it('writes the shards and manifest DESIGN.md describes', () => {
+  it('writes the shards and manifest docs/architecture.md#shard-format describes', () => {
     const m = manifest(full);
     expect(m.shardCount).toBe(3);
     expect(m.shards.map((s) => [s.name, s.samples])).toEqual([
@@ -103,7 +103,7 @@ describe('gen-scenes', () => {
     }
   });
 
-  it('every pair holds the correspondence properties of DESIGN.md', async () => {
+  it('every pair holds the correspondence properties of docs/architecture.md', async () => {
     const dirs = await ensureDefaultAssets(assetCache);
     const rooms = await listSceneNNRooms(dirs.scenennDir);
     const objects = await listShapeNetObjects(dirs.shapenetDir);

@@ -1,4 +1,4 @@
-/** Tensor backends the trainer can run on (`--backend`). `auto` picks tensorflow > webgpu > wasm. */
+/** Tensor backends the trainer can run on (`--backend`). `auto` picks a GPU (tfjs-node-gpu, then hardware WebGPU), then tensorflow on the CPU, then wasm (initBackend). */
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
@@ -58,7 +58,7 @@ export const UNET_3D_CONFIG: Readonly<UNetConfig> = Object.freeze({
   normEpsilon: 1e-5,
 });
 
-/** Distance between two descriptors, over their C channels (DESIGN.md, Loss). */
+/** Distance between two descriptors, over their C channels (docs/architecture.md#oxel-loss). */
 export const LOSS_NORMS = ['inf', 'l1', 'l2'] as const;
 /** `inf`: max |diff|; `l1`: mean |diff|; `l2`: mean diff^2. */
 export type LossNorm = (typeof LOSS_NORMS)[number];

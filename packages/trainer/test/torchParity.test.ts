@@ -40,7 +40,6 @@ import {
   trainStep,
   UNet,
 } from '@oxels/trainer';
-import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = new URL('../../../', import.meta.url).pathname;

@@ -1,7 +1,8 @@
 import { type Rgb, type RgbImage, setPixel } from './RgbImage.ts';
 
-// Shapes take continuous pixel coordinates (DESIGN.md): pixel (x, y) covers [x, x+1) x [y, y+1), so a
-// point (u, v) paints pixel (floor(u), floor(v)) and a pixel's centre is (x + 0.5, y + 0.5).
+// Shapes take continuous pixel coordinates (docs/architecture.md#pixel-coordinates): pixel (x, y) covers
+// [x, x+1) x [y, y+1), so a point (u, v) paints pixel (floor(u), floor(v)) and a pixel's centre is
+// (x + 0.5, y + 0.5).
 // Everything is clipped to the picture and mutates it.
 
 /** Stroke style of the shapes below. */

@@ -32,9 +32,9 @@ function attempt<T>(run: () => T, onError: (err: unknown) => never): T {
 const CACHE_SIZE = 8;
 
 /**
- * Random access to the pairs of a dataset directory (DESIGN.md, "Shards") by key: the shards' tar
- * headers are indexed once (no sample is decoded), then a pair is read and decoded on demand from its
- * own bytes (scene-gen's `decodeSample`), the last few kept in memory.
+ * Random access to the pairs of a dataset directory (docs/architecture.md#shard-format) by key: the
+ * shards' tar headers are indexed once (no sample is decoded), then a pair is read and decoded on demand
+ * from its own bytes (scene-gen's `decodeSample`), the last few kept in memory.
  */
 export class DatasetIndex {
   readonly dir: string;

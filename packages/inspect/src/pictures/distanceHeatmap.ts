@@ -2,7 +2,10 @@ import { createRgbImage, drawCircle, drawPlus, type Rgb, type RgbImage, viridis 
 import { assert } from '../errors.ts';
 import type { DescriptorMap } from './DescriptorMap.ts';
 
-/** Descriptor distances of DESIGN.md's loss: max |diff| (inf), mean |diff| (l1), mean diff^2 (l2). */
+/**
+ * Descriptor distances of the oxel loss (docs/architecture.md#oxel-loss): max |diff| (inf), mean |diff|
+ * (l1), mean diff^2 (l2).
+ */
 export type DescriptorNorm = 'inf' | 'l1' | 'l2';
 
 /** Options of `distanceHeatmap`. */

@@ -18,7 +18,7 @@ export interface HeatmapQuery {
   /** Pixel of A (integers). */
   x: number;
   y: number;
-  /** Subpixel (u, v) of the true match in B (pixel units, DESIGN.md), or null. */
+  /** Subpixel (u, v) of the true match in B (docs/architecture.md#pixel-coordinates), or null. */
   trueMatch: { u: number; v: number } | null;
 }
 

@@ -14,7 +14,7 @@ export interface InspectPair {
   viewB: RgbImage;
   /** int32 [M] flat pixel indices of A that have a known match in B. */
   aIndex: Int32Array;
-  /** float32 [M, 2] their subpixel (u, v) in B (DESIGN.md pixel convention). */
+  /** float32 [M, 2] their subpixel (u, v) in B (docs/architecture.md#pixel-coordinates). */
   bXY: Float32Array;
 }
 

@@ -25,7 +25,7 @@ const offCentre: Camera = {
 };
 
 describe('camera model', () => {
-  it('puts the pixel centre convention and row order as DESIGN.md says', () => {
+  it('puts the pixel centre convention and row order as docs/architecture.md#pixel-coordinates says', () => {
     // Camera at the origin looking down -Z: a point straight ahead lands on the principal point,
     // a point above the axis lands in a smaller row (v downwards), a point to the right in a larger u.
     const cam: Camera = { ...intrinsicsFromFov(8, 6, 60), pose: lookAtPose([0, 0, 0], [0, 0, -1]) };

@@ -24,7 +24,7 @@ export function prepareProjection(camera: Camera): Projector {
 }
 
 /**
- * Projects the world point (x, y, z) into the camera (DESIGN.md):
+ * Projects the world point (x, y, z) into the camera (docs/architecture.md#projection):
  * u = cx + fx * Xc.x / (-Xc.z), v = cy - fy * Xc.y / (-Xc.z).
  * Writes into `target` and returns it; depth <= 0 means the point is behind the camera (u, v are then
  * meaningless). Non-reentrant use of `target` is the caller's business.

@@ -40,7 +40,7 @@ function landing(cam: Camera, p: Vec3): { u: number; v: number } | null {
   return inside ? hit : null;
 }
 
-/** The DESIGN.md properties every MATCH must hold. */
+/** The properties every MATCH must hold (docs/architecture.md#properties-the-tests-check). */
 function expectMatchProperties(scene: SceneBVH, camA: Camera, camB: Camera, map: CorrespondenceMap): void {
   const projB = prepareProjection(camB);
   const pix = { u: 0, v: 0, depth: 0 };
@@ -143,7 +143,7 @@ describe('computeCorrespondences', () => {
     expectMatchProperties(scene, camA, camB, map);
   });
 
-  it('sees a box room from inside with no misses, and every match holds the DESIGN.md properties', () => {
+  it('sees a box room from inside with no misses, and every match holds the MATCH properties', () => {
     const scene = buildSceneBVH(boxRoom([-3, 0, -4], [3, 3, 4]));
     const camA = camera([0, 1.5, 2], [1, 1, -2]);
     const camB = camera([-1, 1.6, 1], [0.5, 1, -3]);

@@ -9,7 +9,7 @@ import { createRng, sampleWithoutReplacement } from '../random.ts';
 
 /**
  * The correspondence map of a view pair (A, B): K sampled pixels of A, each with a status and, for
- * MATCH, its subpixel position in B. Shapes as stored in shards (DESIGN.md).
+ * MATCH, its subpixel position in B. Shapes as stored in shards (docs/architecture.md#sample-files).
  */
 export interface CorrespondenceMap {
   /** Size of view A. */
@@ -60,7 +60,7 @@ export function sampleCorrespondencePixels(
 }
 
 /**
- * Computes the correspondence map of the pair (A, B) over the scene, exactly as DESIGN.md defines it:
+ * Computes the correspondence map of the pair (A, B) over the scene (docs/architecture.md#occlusion-test):
  * for each sampled pixel p of A, cast from A's centre through p's centre (no hit: MISS); project the
  * hit P into B (outside the image or not in front of B's near plane: OUT_OF_VIEW); cast from B's
  * centre towards P: any surface before |P - cB| * (1 - tolerance) makes it OCCLUDED; so does a surface

@@ -1,6 +1,7 @@
 /**
- * The files of one view-pair sample in a shard (DESIGN.md, "Shards"): each sample's files share a key
- * `rRRR-pPPPPPP` and differ by these suffixes. The one place the trainer and inspect learn the names.
+ * The files of one view-pair sample in a shard (docs/architecture.md#sample-files): each sample's files
+ * share a key `rRRR-pPPPPPP` and differ by these suffixes. The one place the trainer and inspect learn
+ * the names.
  */
 export const SAMPLE_FILES = {
   /** width, height, fx, fy, cx, cy, poseA, poseB, room id, objects, seeds, statistics. */

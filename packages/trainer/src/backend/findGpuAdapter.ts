@@ -6,8 +6,8 @@ export interface GpuAdapterDescription {
   software: boolean;
   /**
    * Installs `navigator.gpu` and Dawn's WebGPU globals on `globalThis`: tfjs-backend-webgpu registers
-   * itself only if `navigator.gpu` exists at the moment it is imported (DESIGN.md field notes), so
-   * call this before importing it. Idempotent.
+   * itself only if `navigator.gpu` exists at the moment it is imported (4.22's `dist/base.js` checks at
+   * module load), so call this before importing it. Idempotent.
    */
   install(): void;
 }

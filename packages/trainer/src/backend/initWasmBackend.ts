@@ -84,8 +84,8 @@ interface RefCounted {
  * Replaces wasm's Identity kernel, which copies the whole tensor, by one that shares the data and
  * counts a reference, as the cpu backend's does (and as wasm's own Reshape does): tensor data is
  * never written in place. tfjs clones every tensor it saves for a backward pass through Identity,
- * so the copying kernel cost a full memory copy per saved activation (about 3% of a step, DESIGN.md
- * field notes; more on the 3D configuration).
+ * so the copying kernel cost a full memory copy per saved activation (about 3% of a step in a profile
+ * of one 2D step, 32 images of 32x32 on one wasm thread; more on the 3D configuration).
  */
 function registerZeroCopyIdentity(): void {
   tf.unregisterKernel(tf.Identity, 'wasm');

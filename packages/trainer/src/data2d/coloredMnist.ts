@@ -4,7 +4,10 @@ import type { ImageSet } from './ImageSet.ts';
 import { type GreyDigits, loadIdxDirectory, loadNpmMnistDigits } from './mnistDigits.ts';
 import { resizeBilinear } from './resizeBilinear.ts';
 
-/** Construction parameters of Colored MNIST (DESIGN.md "Assets"; IRM's construction with three domains). */
+/**
+ * Construction parameters of Colored MNIST (docs/architecture.md#colored-mnist; IRM's construction with
+ * three domains).
+ */
 export interface ColoredMnistOptions {
   /** Seed of the label noise, the colours and the train/val/test split. Default 0. */
   seed: number;

@@ -31,7 +31,7 @@ export interface ColoredMnistCell {
 }
 
 /**
- * The paper's figures (Pogorelyuk et al. 2025, mean of 10 seeds; DESIGN.md "Reference figures"): frozen
+ * The paper's figures (Pogorelyuk et al. 2025, mean of 10 seeds of its published runs): frozen
  * backbone + attention probe, accuracy in-domain / out-of-domain, in [0, 1].
  */
 export const PAPER_COLORED_MNIST: readonly Readonly<Omit<ColoredMnistSweepResult, 'seed'>>[] = Object.freeze(

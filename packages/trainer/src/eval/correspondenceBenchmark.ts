@@ -7,11 +7,14 @@ import { nearestNeighbours } from './nearestNeighbours.ts';
 export interface GroundTruthMatches {
   /** int32 [M] flat pixel indices y * W + x of A. */
   aIndex: Int32Array;
-  /** float32 [M, 2] subpixel (u, v) in B, pixel units, origin at B's top-left corner (DESIGN.md). */
+  /**
+   * float32 [M, 2] subpixel (u, v) in B, pixel units, origin at B's top-left corner
+   * (docs/architecture.md#pixel-coordinates).
+   */
   bXY: Float32Array;
 }
 
-/** PCK thresholds of DESIGN.md's evaluation, in pixels. */
+/** PCK thresholds of the correspondence benchmark, in pixels (docs/architecture.md#evaluation). */
 export const DEFAULT_PCK_THRESHOLDS: readonly number[] = Object.freeze([1, 2, 4, 8, 16]);
 
 /** Summary of nearest-neighbour matching errors. */
@@ -77,8 +80,8 @@ export function summarizeErrors(
 }
 
 /**
- * The correspondence benchmark of one view pair (DESIGN.md, Evaluation): nearest-neighbour matching of
- * every given ground-truth match over all of B, summarised as median error and PCK. Pure.
+ * The correspondence benchmark of one view pair (docs/architecture.md#evaluation): nearest-neighbour
+ * matching of every given ground-truth match over all of B, summarised as median error and PCK. Pure.
  */
 export function correspondenceBenchmark(
   mapA: DescriptorMap,

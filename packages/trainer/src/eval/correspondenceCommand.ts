@@ -162,9 +162,10 @@ function saveDescriptors(dir: string): NonNullable<CorrespondenceEvalOptions['on
 
 /**
  * `eval correspondence --run RUN --data DIR [--step N] [--pairs N] [--queries N] [--seed S]
- * [--init-seed S] [--norm inf|l1|l2] [--out FILE]`: the correspondence benchmark (DESIGN.md, Evaluation)
- * of a trained run (its latest checkpoint, or the one after N steps) on held-out view pairs (generate
- * them with another gen-scenes --seed than the training data), next to three baselines: raw RGB, raw RGB
+ * [--init-seed S] [--norm inf|l1|l2] [--out FILE]`: the correspondence benchmark
+ * (docs/architecture.md#evaluation) of a trained run (its latest checkpoint, or the one after N steps) on
+ * held-out view pairs (generate them with another gen-scenes --seed than the training data), next to
+ * three baselines: raw RGB, raw RGB
  * patches and the run's architecture randomly initialised. Prints the markdown table, writes FILE (JSON,
  * default RUN/eval/correspondence.json, with --step correspondence-step-N.json) and the markdown beside
  * it (.md). On a data or run error prints it and sets exit code 1.

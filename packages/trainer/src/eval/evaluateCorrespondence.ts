@@ -87,8 +87,8 @@ export interface CorrespondenceEvaluation {
 }
 
 /**
- * The correspondence benchmark over held-out view pairs (DESIGN.md, Evaluation): for each pair, up to
- * `maxQueries` ground-truth MATCH samples (one seeded subsample shared by all methods), and for each
+ * The correspondence benchmark over held-out view pairs (docs/architecture.md#evaluation): for each pair,
+ * up to `maxQueries` ground-truth MATCH samples (one seeded subsample shared by all methods), and for each
  * method, nearest-neighbour search of A's descriptor over all pixels of B; errors are pooled over all
  * pairs into median error and PCK. No I/O: the pairs come from the caller's iterable.
  */

@@ -77,7 +77,7 @@ const GAP_BOUND: Record<LossNorm, (gap: number) => number> = {
 /**
  * Exact nearest-neighbour search: for each query pixel of A, the pixel of B whose descriptor is closest
  * to the query's under the loss's distance (`inf`: max |diff|; `l1`: mean |diff|; `l2`: mean diff^2;
- * DESIGN.md, Loss), over ALL pixels of B. Ties go to the first pixel in row-major order (as
+ * docs/architecture.md#oxel-loss), over ALL pixels of B. Ties go to the first pixel in row-major order (as
  * @oxels/inspect's distanceHeatmap). Pure.
  *
  * How (a tight typed-array loop; brute force over 307k candidates x 32 channels per query took 10-20 s

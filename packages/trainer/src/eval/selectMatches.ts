@@ -4,10 +4,10 @@ import { assert } from '../errors.ts';
 import type { GroundTruthMatches } from './correspondenceBenchmark.ts';
 
 /**
- * The ground-truth MATCH samples of a view pair (DESIGN.md, Correspondence maps), at most `maxQueries`
- * of them: all when there are that few, else a uniform subsample drawn without replacement from `rng`
- * (in the order of the stored samples). Subsampling bounds the cost of the all-pixels search at
- * 640x480 (307k candidates per query). Pure.
+ * The ground-truth MATCH samples of a view pair (docs/architecture.md#correspondence-map), at most
+ * `maxQueries` of them: all when there are that few, else a uniform subsample drawn without replacement
+ * from `rng` (in the order of the stored samples). Subsampling bounds the cost of the all-pixels search
+ * at 640x480 (307k candidates per query). Pure.
  * @param maxQueries at most this many matches; Infinity = all
  */
 export function selectMatches(sample: ViewPairSample, maxQueries: number, rng: Rng): GroundTruthMatches {

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * Rows of a matrix by index, `x[indices[i], :]`, differentiable on every backend. tfjs's gradient of
  * gather is UnsortedSegmentSum, which the wasm backend lacks; the gradient here is the equivalent
  * ScatterNd (which sums duplicate indices). The indices are passed to `save` because tfjs disposes
- * non-saved inputs of a custom gradient before the backward pass (DESIGN.md field notes).
+ * non-saved inputs of a custom gradient before the backward pass (tfjs 4.22's `customGrad`).
  *
  * @param x [R, C]
  * @param indices int32 [M], each in [0, R); not checked (out-of-range rows are undefined behaviour)

@@ -8,7 +8,7 @@ import { maxAbs } from './maxAbs.ts';
  * One batch for the loss. Image b of view 1 and image b of view 2 form a pair; for each image, N
  * pixels are sampled. Sample n pairs pixel `idx1[b, n]` of view 1 with pixel `idx2[b, n]` of view 2:
  * its known correspondence (a positive) or a random pixel of view 2 (a negative). Flat pixel index
- * i = y * W + x (DESIGN.md pixel convention).
+ * i = y * W + x (docs/architecture.md#pixel-coordinates).
  */
 export interface OxelLossInputs {
   /** Descriptors of view 1, [B, H, W, C]. */
@@ -36,7 +36,7 @@ export interface OxelLossTerms {
 }
 
 /**
- * The paper's stable single-pixel contrastive loss (Pogorelyuk et al. 2025; DESIGN.md, Loss).
+ * The paper's stable single-pixel contrastive loss (Pogorelyuk et al. 2025; docs/architecture.md#oxel-loss).
  * With d_n = dist(o1[b, idx1[n]], o2[b, idx2[n]]) / 2:
  *
  * - within-image: l_n = (1 - pbar) / 4 + d_n (2 f_n - 1) + d_n^2, f_n = isPositive, m_n = mask1[idx1[n]]

@@ -3,8 +3,8 @@ import { assert } from '../errors.ts';
 /**
  * A 3x3 homography as 9 numbers, row-major, acting on homogeneous pixel coordinates (u, v, 1):
  * u to the right, v downwards, origin at the image's top-left corner, so pixel (x, y) has its centre at
- * (x + 0.5, y + 0.5) (DESIGN.md). (u', v') = ((h0 u + h1 v + h2) / w, (h3 u + h4 v + h5) / w) with
- * w = h6 u + h7 v + h8.
+ * (x + 0.5, y + 0.5) (docs/architecture.md#pixel-coordinates).
+ * (u', v') = ((h0 u + h1 v + h2) / w, (h3 u + h4 v + h5) / w) with w = h6 u + h7 v + h8.
  */
 export type Mat3 = number[];
 

@@ -11,7 +11,7 @@ export interface PixelMapping {
   height2: number;
   /**
    * [height1 * width1, 2] float32: subpixel (u, v) in view 2 of each view-1 pixel centre (pixel centres at
-   * +0.5, DESIGN.md); NaN where the pixel does not land inside view 2.
+   * +0.5, docs/architecture.md#pixel-coordinates); NaN where the pixel does not land inside view 2.
    */
   xy: Float32Array;
   /** [height1 * width1] uint8: 1 where the landing point is inside [0, width2) x [0, height2) with w > 0. */

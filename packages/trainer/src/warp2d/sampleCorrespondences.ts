@@ -34,9 +34,9 @@ export interface CorrespondenceSample {
 }
 
 /**
- * Pairs N view-1 pixels with view-2 pixels for the contrastive loss (DESIGN.md "Loss"): a fraction of the
- * pixels that can have a true partner get it (positives), every other sampled pixel gets a uniformly random
- * view-2 pixel (negative).
+ * Pairs N view-1 pixels with view-2 pixels for the contrastive loss (docs/architecture.md#training-samples):
+ * a fraction of the pixels that can have a true partner get it (positives), every other sampled pixel gets
+ * a uniformly random view-2 pixel (negative).
  *
  * @param mapping view 1 -> view 2 pixel mapping (see `pixelMapping`).
  * @param mask1 [height1 * width1] uint8, 1 where view 1 shows source content.
