@@ -13,6 +13,8 @@
 #   parity    backendParity.test.ts: webgpu's loss and every gradient against wasm's (rel. L2 <= 1e-3)
 #   train-2d, train-3d  scripts/bench-train.ts --gpu: webgpu on a hardware adapter against PyTorch on
 #             CUDA (when python3 has torch with CUDA); skipped, in bench-train's words, without one
+#   kernels   scripts/bench-kernels.ts --backend webgpu: each op formulation (conv gradients native /
+#             forward convolutions / split-K matrix products, ...) timed on the GPU, to choose webgpu's
 #   torch-2d, torch-3d  the PyTorch CUDA peer alone (scripts/bench_train_torch.py --device cuda), for
 #             a configuration whose train step could not measure it
 #   gen       scripts/bench-gen.ts: gen-scenes pairs/s at 256x256 and 640x480 (renderer on Vulkan)
@@ -188,6 +190,7 @@ fi
 step adapter 60 "$node" --import tsx scripts/device/gpuProbe.ts --out "$out/adapter.json"
 adapter() { "$node" -p "const a = require(process.argv[1]); $1" "$out/adapter.json" 2>/dev/null || echo "$2"; }
 hw_render=$(adapter 'a.rendererHardware === true' false)
+hw_train=$(adapter 'a.training.hardware === true' false)
 no_render="no hardware Vulkan adapter for the renderer ($(adapter 'a.renderer.error ?? "only software: " + a.renderer.description' 'no adapter probe'))"
 
 smoke=$out/smoke
@@ -207,6 +210,11 @@ step parity 180 env OXELS_REQUIRE_BACKENDS=webgpu "$node" --import tsx scripts/d
 # bench-train refuses software adapters itself (exit 3, saying so): a skipped step, not a failure.
 step --exit3-skips train-2d 90 "$node" --import tsx scripts/bench-train.ts --gpu --configs 2d --repeats 1 --steps 10
 step --exit3-skips train-3d 120 "$node" --import tsx scripts/bench-train.ts --gpu --configs 3d --repeats 1 --steps 10
+if [[ $hw_train == true ]]; then
+  step kernels 90 "$node" --import tsx scripts/bench-kernels.ts --backend webgpu --reps 5
+else
+  record kernels skipped 0 "no hardware GPU adapter for training"
+fi
 
 torch_why=$(timeout 90 "$python" -c 'import torch; assert torch.cuda.is_available(), "torch " + torch.__version__ + " sees no CUDA device"' 2>&1 | tail -1) &&
   torch_ok=true || torch_ok=false

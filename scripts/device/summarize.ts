@@ -142,6 +142,21 @@ const KEYS: Record<string, (name: string) => Json | undefined> = {
       }
     );
   },
+  // bench-kernels on webgpu: which formulation of each op is fastest on this GPU, and by how much.
+  kernels: (name) => {
+    const k = stepJson(name);
+    if (!k) return undefined;
+    const chosen = (ops: Json) =>
+      Object.fromEntries(
+        Object.entries(ops)
+          .filter(([, v]) => v && typeof v === 'object' && 'chosen' in (v as Json))
+          .map(([op, v]) => [op, { chosen: (v as Json).chosen, speedupOver: (v as Json).chosenSpeedupOver }]),
+      );
+    return {
+      device: k.device ?? null,
+      ops: Object.fromEntries(Object.entries(k.ops ?? {}).map(([c, ops]) => [c, chosen(ops as Json)])),
+    };
+  },
   torch: (name) => {
     const t = stepJson(name);
     return (
