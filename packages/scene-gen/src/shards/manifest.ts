@@ -4,6 +4,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SceneGenError, ShardWriteError, systemErrorText } from '../errors.ts';
 import { checkManifest } from './checkManifest.ts';
+import { MANIFEST_FILE } from './datasetFiles.ts';
 import type { ShardRecord } from './ShardWriter.ts';
 
 /** Status counts of a shard or a dataset (sampled pixels over all pairs). */
@@ -124,7 +125,7 @@ export async function mergeManifestParts(dir: string, count: number): Promise<Da
     first.shardCount,
     parts.flatMap((p) => p.shards),
   );
-  await writeJsonAtomic(join(dir, 'manifest.json'), merged);
+  await writeJsonAtomic(join(dir, MANIFEST_FILE), merged);
   return merged;
 }
 
@@ -133,7 +134,7 @@ export async function mergeManifestParts(dir: string, count: number): Promise<Da
  * the file when it is not valid JSON or lacks a field readers use (see checkManifest).
  */
 export function readManifest(dir: string): DatasetManifest | null {
-  const path = join(dir, 'manifest.json');
+  const path = join(dir, MANIFEST_FILE);
   return existsSync(path) ? readManifestFile(path) : null;
 }
 

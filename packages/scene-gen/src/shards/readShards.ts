@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CorrespondenceStatus } from '@oxels/raycast';
 import { SceneGenError } from '../errors.ts';
-import { emptyCounts, type ManifestShard } from './manifest.ts';
+import { isShardFile } from './datasetFiles.ts';
+import { emptyCounts, type ManifestShard, type StatusCounts } from './manifest.ts';
 import { type DecodeSampleOptions, decodeSample } from './sampleCodec.ts';
 import { type TarFile, tarFiles } from './tarFiles.ts';
 import type { ViewPairSample } from './ViewPairSample.ts';
@@ -34,9 +35,7 @@ export function shardFileNames(dir: string): string[] {
       dir,
     );
   }
-  return readdirSync(dir)
-    .filter((f) => /^shard-\d{6}\.tar$/.test(f))
-    .sort();
+  return readdirSync(dir).filter(isShardFile).sort();
 }
 
 /**
@@ -95,6 +94,26 @@ export async function scanShard(
   const bytes = await readFile(path).catch((err: Error) => {
     throw new SceneGenError('SHARD_READ', `scanShard: cannot read ${path} (${err.message})`, path);
   });
+  const counts = await shardStatusCounts(bytes, path, options);
+  return {
+    name: basename(path),
+    samples: counts.pairs,
+    bytes: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    counts,
+  };
+}
+
+/**
+ * Samples (`pairs`) and status counts of a shard held in memory, every sample decoded and checked as
+ * readShard does (no image decoding). Throws SceneGenError('SHARD_READ') naming `path` for a truncated
+ * or malformed shard.
+ */
+export async function shardStatusCounts(
+  bytes: Uint8Array,
+  path: string,
+  options: Partial<DecodeSampleOptions> = {},
+): Promise<StatusCounts> {
   const counts = emptyCounts();
   for await (const { status } of shardSamples(tarFiles(bytes, path), path, options)) {
     counts.pairs++;
@@ -106,11 +125,5 @@ export async function scanShard(
       else counts.miss++;
     }
   }
-  return {
-    name: basename(path),
-    samples: counts.pairs,
-    bytes: bytes.length,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    counts,
-  };
+  return counts;
 }

@@ -4,10 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SceneGenError } from '../errors.ts';
 import { type DatasetManifest, type ManifestShard, readManifest } from './manifest.ts';
-import { listShards, shardFileNames, shardSamples } from './readShards.ts';
+import { listShards, shardFileNames, shardStatusCounts } from './readShards.ts';
 import type { DecodeSampleOptions } from './sampleCodec.ts';
 import { shardName } from './schema.ts';
-import { tarFiles } from './tarFiles.ts';
 
 /** What is wrong with one shard of a dataset. */
 export interface ShardProblem {
@@ -63,14 +62,12 @@ export async function validateDataset(dir: string): Promise<DatasetValidation> {
 
   /** The shard's samples, or the reason it is unreadable. */
   const countSamples = async (path: string, bytes: Buffer): Promise<number | string> => {
-    let samples = 0;
     try {
-      for await (const _ of shardSamples(tarFiles(bytes, path), path, layers)) samples++;
+      return (await shardStatusCounts(bytes, path, layers)).pairs;
     } catch (err) {
       if (!(err instanceof SceneGenError)) throw err;
       return `unreadable: ${err.message}`;
     }
-    return samples;
   };
 
   const listed = new Set(manifest?.shards.map((s) => s.name) ?? onDisk);
