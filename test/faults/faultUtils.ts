@@ -52,11 +52,39 @@ export const TINY_TRAIN_FLAGS = [
   '--quiet',
 ];
 
-/** What a CLI run left: its exit code, stdout, and the stderr lines it wrote itself (`prefix`). */
-export interface CliRun {
+/** How a CLI run ended: its exit code (-1 when killed by a signal), stdout and stderr. */
+export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/**
+ * Runs `node --import tsx ENTRY ARGS` (as package.json's scripts do) in the repository root, to its end,
+ * failing or not. `preload` is a module node imports first (a fault injector); `env` is added to the
+ * environment.
+ */
+export function runNode(
+  entry: string,
+  args: string[],
+  options: { preload?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
+  const imports = ['--import', 'tsx', ...(options.preload ? ['--import', options.preload] : [])];
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...imports, entry, ...args],
+      { cwd: ROOT, env: { ...process.env, ...options.env }, maxBuffer: 1 << 24 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** What a CLI run left: its exit code, stdout, and the stderr lines it wrote itself (`prefix`). */
+export interface CliRun extends CliResult {
   /**
    * stderr lines that start with the CLI's own prefix, but its backend and dataset-check lines (no
    * driver notices either).
@@ -71,20 +99,15 @@ export function runCli(
   prefix = `${cli}`,
 ): Promise<CliRun> {
   const entry = join(ROOT, 'packages', cli === 'inspect' ? 'inspect' : 'trainer', 'bin', `${cli}.ts`);
-  return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-      const lines = stderr
-        .split('\n')
-        .filter(
-          (l) =>
-            l.startsWith(prefix) &&
-            !l.startsWith(`${prefix}: backend `) &&
-            !l.startsWith(`${prefix}: data: `),
-        );
-      done({ code, stdout, stderr, lines });
-    });
-  });
+  return runNode(entry, args).then((run) => ({
+    ...run,
+    lines: run.stderr
+      .split('\n')
+      .filter(
+        (l) =>
+          l.startsWith(prefix) && !l.startsWith(`${prefix}: backend `) && !l.startsWith(`${prefix}: data: `),
+      ),
+  }));
 }
 
 /** A JavaScript stack frame in some output (a driver's own "at" lines have no file:line:column). */

@@ -1,40 +1,21 @@
 // Helpers of the fault tests: the real gen-scenes CLI in a child process, and a dataset directory's bytes.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type CliResult, ROOT, runNode } from './faultUtils.ts';
 
-export const root = new URL('../../', import.meta.url).pathname;
+export const root = ROOT;
 const assetCache = join(root, 'assets/cache');
 
-/** How a gen-scenes run ended. */
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /**
- * Runs `gen-scenes ARGS` to its end, failing or not. `preload` is a module node imports first (a fault
- * injector); `env` is added to the environment.
+ * Runs `gen-scenes ARGS` to its end, failing or not (see runNode for `preload` and `env`), with the
+ * repository's asset cache.
  */
 export function genScenes(
   args: string[],
   options: { preload?: string; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
-  const imports = ['--import', 'tsx', ...(options.preload ? ['--import', options.preload] : [])];
-  const argv = [...imports, 'packages/scene-gen/bin/gen-scenes.ts', ...args, '--asset-cache', assetCache];
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      argv,
-      { cwd: root, env: { ...process.env, ...options.env }, maxBuffer: 1 << 24 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runNode('packages/scene-gen/bin/gen-scenes.ts', [...args, '--asset-cache', assetCache], options);
 }
 
 /** The sha256 of every file in `dir`, by name (sorted). */
