@@ -9,11 +9,14 @@
 // Every measurement runs in its own process (thread counts are fixed per process); runs of a
 // configuration alternate between engines, so that load from other processes spreads over all of
 // them. Prints one JSON object on stdout, progress on stderr.
+// With --graph-ceiling: also the same step in TensorFlow's Python API over the same libtensorflow
+// (scripts/bench_graph_step.py; tensorflow-cpu in the venv), op by op and as one graph per step, with
+// one thread per core: what the whole-step-graph route could reach before it is built.
 // With --gpu: webgpu on a hardware adapter (none: exit 3, saying so) against PyTorch on CUDA from the
 // machine's python3 (scripts/device/run.sh; no CPU engines, no venv); --software-gpu accepts a CPU
 // adapter (Mesa's llvmpipe) to check the path where there is no GPU.
 //   npx tsx scripts/bench-train.ts [--configs 2d,3d] [--repeats 2] [--steps 3] [--cpu] [--quick]
-//                                  [--gpu [--software-gpu]]
+//                                  [--graph-ceiling] [--gpu [--software-gpu]]
 import { scriptArgs } from './scriptArgs.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,7 +53,9 @@ type ConfigName = keyof typeof CONFIGS;
 
 /** One measurement request, run in a child process. */
 interface Job {
-  engine: 'tfjs' | 'torch';
+  engine: 'tfjs' | 'torch' | 'tf-python';
+  /** tf-python: op by op, one graph per step, or that graph compiled by XLA. */
+  mode?: 'eager' | 'graph' | 'xla';
   backend?: BackendName;
   threads: number;
   /** Data-parallel replicas as `TrainRunOptions.replicas` (0 = one per core on wasm). */
@@ -127,6 +132,7 @@ const SETUP_PYTHON = fileURLToPath(new URL('./setup-python.sh', import.meta.url)
 /** The project venv's python with torch (set up on first use); see `requireTorch`. */
 let python = '';
 const TORCH_SCRIPT = fileURLToPath(new URL('./bench_train_torch.py', import.meta.url));
+const GRAPH_SCRIPT = fileURLToPath(new URL('./bench_graph_step.py', import.meta.url));
 
 /** The PyTorch peer's arguments that pick the same network as `CONFIGS[config].model`. */
 function torchModelArgs(config: ConfigName): string[] {
@@ -136,6 +142,32 @@ function torchModelArgs(config: ConfigName): string[] {
 /** Runs one job in a fresh process and parses its JSON line. */
 function run(job: Job): Measurement {
   const { pairs, size } = CONFIGS[job.config];
+  if (job.engine === 'tf-python') {
+    const shape = ['--pairs', `${pairs}`, '--size', `${size}`, '--threads', `${job.threads}`];
+    const out = execFileSync(
+      python,
+      [
+        GRAPH_SCRIPT,
+        ...torchModelArgs(job.config),
+        '--mode',
+        job.mode!,
+        ...shape,
+        '--steps',
+        `${job.steps}`,
+        '--warmup',
+        '1',
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const r = JSON.parse(out.trim().split('\n').at(-1)!);
+    return {
+      backend: `tensorflow ${r.tensorflowVersion} (Python, ${job.mode})`,
+      threads: r.threads,
+      secondsPerStep: r.stepSeconds,
+      cpuSecondsPerStep: r.stepCpuSeconds,
+      parameterCount: r.parameterCount,
+    };
+  }
   if (job.engine === 'torch') {
     const out = execFileSync(
       python,
@@ -214,9 +246,9 @@ async function torchParity(config: ConfigName): Promise<unknown> {
 }
 
 /** The peer is the point of the comparison: without PyTorch, say so before minutes of tfjs runs. */
-function requireTorch(): void {
+function requireTorch(withTensorflow: boolean): void {
   try {
-    const out = execFileSync('bash', [SETUP_PYTHON], {
+    const out = execFileSync('bash', [SETUP_PYTHON, ...(withTensorflow ? ['--with-tensorflow'] : [])], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -267,6 +299,7 @@ async function main(): Promise<void> {
     quick: { type: 'boolean', default: false },
     gpu: { type: 'boolean', default: false },
     'software-gpu': { type: 'boolean', default: false },
+    'graph-ceiling': { type: 'boolean', default: false },
   });
   if (values.child) {
     console.log(JSON.stringify(await measureTfjs(JSON.parse(values.child) as Job)));
@@ -278,7 +311,7 @@ async function main(): Promise<void> {
     await benchGpu(values.configs.split(',') as ConfigName[], repeats, steps, values['software-gpu']);
     return;
   }
-  requireTorch();
+  requireTorch(values['graph-ceiling']);
   const tensorflow = canRun('tensorflow');
   if (!tensorflow)
     process.stderr.write('bench-train: no native TensorFlow backend here (scripts/setup-tensorflow.sh)\n');
@@ -311,6 +344,10 @@ async function main(): Promise<void> {
     // The wasm fallback as `pnpm train` runs it where tensorflow is missing: one replica per core.
     if (tensorflow) engines['wasm-replicas'] = { engine: 'tfjs', backend: 'wasm', threads: 0, replicas: 0 };
     if (values.cpu) engines.cpu = { engine: 'tfjs', backend: 'cpu', threads: 1 };
+    if (values['graph-ceiling']) {
+      for (const mode of ['eager', 'graph', 'xla'] as const)
+        engines[`tf-python-${mode}-${cores}`] = { engine: 'tf-python', mode, threads: cores };
+    }
     const samples = measureEngines(engines, config, repeats, steps);
     const runs: Record<string, { secondsPerStep: number; stepsPerSecond: number }> = {};
     const report: Record<string, unknown> = {};

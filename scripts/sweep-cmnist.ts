@@ -4,13 +4,16 @@
 // Finished runs and evaluations are kept, so a rerun with the same flags picks up where it stopped.
 //   npx tsx scripts/sweep-cmnist.ts [--lambdas 0,0.9] [--norms l1] [--seeds 0] [--steps 600] [--batch 8]
 //     [--samples 1024] [--lr 0.002] [--jitter key=value,...] [--train-images 2000] [--eval-images 1000]
-//     [--epochs 4] [--pool 2] [--threads 0] [--out runs/sweep-cmnist]
+//     [--epochs 4] [--pool 2] [--threads 0] [--out runs/sweep-cmnist] [--trainer ts|torch --like DIR]
 // The training defaults are train's 2d defaults; --jitter (default: train's) goes to train as it is.
+// --trainer torch trains every cell with the PyTorch peer instead (scripts/train-torch.ts), on the
+// configuration and batches of the same cell of the TS sweep in --like, and probes it the same way.
 // Norm l1 by default: at this budget it shows both halves of the paper's finding (README, Colored MNIST).
 import { scriptArgs } from './scriptArgs.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { type ChartSeries, drawChartGrid, writeRgbPng } from '@oxels/image';
 import {
   type ColoredMnistReport,
@@ -43,6 +46,8 @@ const values = scriptArgs(import.meta.filename, {
   backend: { type: 'string', default: 'auto' },
   threads: { type: 'string', default: '0' },
   out: { type: 'string', default: 'runs/sweep-cmnist' },
+  trainer: { type: 'string', default: 'ts' },
+  like: { type: 'string' },
 });
 
 const fail = (message: string): never => {
@@ -59,6 +64,10 @@ const seeds = values.seeds.split(',').map(Number);
 if (seeds.some((s) => !Number.isSafeInteger(s) || s < 0))
   fail(`--seeds must be non-negative integers, comma-separated (got ${values.seeds})`);
 const out = resolve(values.out);
+if (values.trainer !== 'ts' && values.trainer !== 'torch')
+  fail(`--trainer must be ts or torch (got ${values.trainer})`);
+if ((values.trainer === 'torch') !== Boolean(values.like))
+  fail('--like DIR (the TS sweep whose cells to repeat) goes with --trainer torch, and only with it');
 
 const budget = {
   steps: Number(values.steps),
@@ -127,7 +136,15 @@ for (const norm of norms) {
       if (trained) checkKept(runDir);
       const kept = trained && existsSync(evalPath);
       const t0 = performance.now();
-      if (!trained) {
+      if (!trained && values.like) {
+        const likeRun = join(resolve(values.like), basename(runDir));
+        checkKept(likeRun);
+        console.error(
+          `sweep-cmnist: training lambda ${lambda}, norm ${norm}, seed ${seed} in PyTorch -> ${runDir}`,
+        );
+        const threads = values.threads === '0' ? String(availableParallelism()) : values.threads;
+        await cli('scripts/train-torch.ts', ['--like', likeRun, '--out', runDir, '--threads', threads]);
+      } else if (!trained) {
         console.error(`sweep-cmnist: training lambda ${lambda}, norm ${norm}, seed ${seed} -> ${runDir}`);
         await cli('packages/trainer/bin/train.ts', [
           ...['--mode', '2d', '--dataset', 'colored-mnist', '--norm', norm, '--lambda', String(lambda)],
@@ -170,7 +187,7 @@ for (const norm of norms) {
 
 const cells = summarizeColoredMnistSweep(results);
 const caption =
-  `Budget: ${budget.steps} steps of ${budget.batch} pairs (${budget.samples} sampled pixels each, peak lr ${budget.lr}, jitter ${budget.jitter}); ` +
+  `${values.trainer === 'torch' ? `Trained by the PyTorch peer (scripts/train-torch.ts) on the batches of the TS runs in ${values.like}. ` : ''}Budget: ${budget.steps} steps of ${budget.batch} pairs (${budget.samples} sampled pixels each, peak lr ${budget.lr}, jitter ${budget.jitter}); ` +
   `probe on ${budget.trainImages} train images, ${budget.probeEpochs} epochs, descriptors pooled ${budget.pool}x${budget.pool}; ` +
   `scored on ${budget.evalImages} images per split.`;
 const markdown = coloredMnistMarkdown(cells, caption);

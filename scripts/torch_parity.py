@@ -55,8 +55,9 @@ def distance(diff, norm):
     return 0.5 * d
 
 
-def oxel_loss(desc, batch, norm, lam):
-    """The oxel loss (docs/architecture.md#oxel-loss) on descriptors [2B, C, H, W], view 1's first."""
+def oxel_loss_terms(desc, batch, norm, between_grad=True):
+    """The oxel loss's within- and between-image terms (docs/architecture.md#oxel-loss) on
+    descriptors [2B, C, H, W], view 1's first; the between term without its graph unless between_grad."""
     b = batch["idx1"].shape[0]
     flat = desc.flatten(2)  # [2B, C, HW]
     rows = torch.arange(b)[:, None]
@@ -70,14 +71,21 @@ def oxel_loss(desc, batch, norm, lam):
     pbar = (f * m).sum(1) / (m.sum(1) + 1e-6)
     per_sample = 0.25 * (1 - pbar[:, None]) + d * (2 * f - 1) + d * d
     within = ((per_sample * m).sum(1) / (m.sum(1) + 1e-6)).mean()
-    terms, weights = [], []
-    for b1 in range(b):
-        for b2 in range(b1 + 1, b):
-            e = distance(a[b1] - p[b2], norm)
-            w = valid1[b1] * valid2[b2]
-            terms.append(((e - 0.5) ** 2 * w).sum())
-            weights.append(w.sum())
-    between = torch.stack(terms).sum() / (torch.stack(weights).sum() + 1e-6) if terms else torch.zeros(())
+    with torch.set_grad_enabled(between_grad and torch.is_grad_enabled()):
+        terms, weights = [], []
+        for b1 in range(b):
+            for b2 in range(b1 + 1, b):
+                e = distance(a[b1] - p[b2], norm)
+                w = valid1[b1] * valid2[b2]
+                terms.append(((e - 0.5) ** 2 * w).sum())
+                weights.append(w.sum())
+        between = torch.stack(terms).sum() / (torch.stack(weights).sum() + 1e-6) if terms else torch.zeros(())
+    return within, between
+
+
+def oxel_loss(desc, batch, norm, lam):
+    """The oxel loss: (1 - lambda) * within + lambda * between."""
+    within, between = oxel_loss_terms(desc, batch, norm)
     return (1 - lam) * within + lam * between
 
 

@@ -140,6 +140,8 @@ export { DEFAULT_PAIR_BATCH_OPTIONS, samplePairBatch } from './data2d/samplePair
 // 3D data: view pairs from shards or the live generator -> loss samples -> batches
 export type { LossBatch } from './data3d/LossBatch.ts';
 export { syntheticLossBatch } from './data3d/syntheticLossBatch.ts';
+export type { PackedBatchLayout } from './data3d/packLossBatch.ts';
+export { packLossBatch } from './data3d/packLossBatch.ts';
 export type { ViewPairExample, ViewPairSampleOptions } from './data3d/sampleViewPair.ts';
 export { DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, sampleViewPair } from './data3d/sampleViewPair.ts';
 export { batchExamples } from './data3d/batchExamples.ts';

@@ -29,10 +29,10 @@ import {
   DEFAULT_ONE_CYCLE_OPTIONS,
   DEFAULT_TRAIN_CONFIG,
   initBackend,
-  type LossBatch,
   modelConfig,
   oneCycleRate,
   openBatchSource,
+  packLossBatch,
   saveCheckpoint,
   type TrainConfig,
   disposeTrainBatch,
@@ -62,30 +62,6 @@ const tmp = mkdtempSync(join(tmpdir(), 'oxels-torch-parity-'));
 const shards = join(tmp, 'shards');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** The bytes of a batch in a fixed layout that numpy reads back (masks all-valid when absent). */
-function batchBytes(b: LossBatch): {
-  bytes: Buffer;
-  layout: Record<string, { dtype: string; shape: number[] }>;
-} {
-  const images = [b.batchSize, b.height, b.width, 3];
-  const samples = [b.batchSize, b.samples];
-  const pixels = [b.batchSize, b.height, b.width];
-  const ones = new Uint8Array(b.batchSize * b.height * b.width).fill(1);
-  const parts: [string, ArrayBufferView, string, number[]][] = [
-    ['view1', b.view1, 'float32', images],
-    ['view2', b.view2, 'float32', images],
-    ['idx1', b.idx1, 'int32', samples],
-    ['idx2', b.idx2, 'int32', samples],
-    ['isPositive', b.isPositive, 'uint8', samples],
-    ['mask1', b.mask1 ?? ones, 'uint8', pixels],
-    ['mask2', b.mask2 ?? ones, 'uint8', pixels],
-  ];
-  return {
-    bytes: Buffer.concat(parts.map(([, a]) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))),
-    layout: Object.fromEntries(parts.map(([name, , dtype, shape]) => [name, { dtype, shape }])),
-  };
-}
-
 /**
  * Trains `config` for STEPS steps as runTraining does (batch source, schedule, trainStep, AdamW),
  * with dropout off, saving a checkpoint after every step; exports what the PyTorch side needs.
@@ -105,7 +81,7 @@ async function exportRun(config: TrainConfig, dir: string): Promise<void> {
   try {
     for (let step = 0; step < STEPS; step++) {
       const batch = (await source.next(step))!;
-      const exported = batchBytes(batch);
+      const exported = packLossBatch(batch);
       layout = exported.layout;
       writeFileSync(join(dir, `batch-${step}.bin`), exported.bytes);
       const tensors = toTrainBatch(batch);
