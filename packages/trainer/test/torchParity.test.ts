@@ -19,10 +19,11 @@
 //   within a step or two by 1e-2 or more.
 // The head's bias is left out of the per-tensor checks: its gradient is 0 in exact arithmetic (a
 // shift of every descriptor does not change the loss), so both sides step it by rounding.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findTorch } from '../../../test/torchVenv.ts';
 import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG, generateDataset } from '@oxels/scene-gen';
 import {
   AdamW,
@@ -46,15 +47,6 @@ const root = new URL('../../../', import.meta.url).pathname;
 const STEPS = 20;
 const TOLERANCE = 1e-3;
 
-/** The project venv's python (scripts/setup-python.sh), if it has torch; else why not. */
-function findTorch(): { python: string } | { why: string } {
-  const cache =
-    process.env.OXELS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'oxels');
-  const python = join(cache, 'venv', 'bin', 'python');
-  if (!existsSync(python)) return { why: `no venv at ${python} (bash scripts/setup-python.sh makes it)` };
-  const probe = spawnSync(python, ['-c', 'import torch, safetensors, numpy'], { encoding: 'utf8' });
-  return probe.status === 0 ? { python } : { why: `${python} cannot import torch: ${probe.stderr.trim()}` };
-}
 const torch = findTorch();
 if ('why' in torch) console.warn(`torchParity: skipped: ${torch.why}`);
 
