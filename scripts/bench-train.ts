@@ -5,7 +5,9 @@
 // by default (backend auto; on wasm one data-parallel replica per core, `ReplicaPool`), and in the
 // same run the same step in PyTorch on the CPU (scripts/bench_train_torch.py, the newest torch pip
 // serves, in the project's venv from scripts/setup-python.sh) with 1 thread and one per core: the
-// peer. Reports seconds per step, each backend's ratio to PyTorch and tfjs kernels per step.
+// peer. Where the graph addon is built, also the tensorflow backend with the whole step as one
+// graph (`train --graph`, tensorflow-graph-N). Reports seconds per step, each backend's ratio to
+// PyTorch and tfjs kernels per step (1 for the graph: one session call).
 // Every measurement runs in its own process (thread counts are fixed per process); runs of a
 // configuration alternate between engines, so that load from other processes spreads over all of
 // them. Prints one JSON object on stdout, progress on stderr.
@@ -31,6 +33,8 @@ import {
   DEFAULT_TRAIN_CONFIG,
   hwioToOihw,
   initBackend,
+  graphOxelObjective,
+  loadTfGraph,
   ReplicaPool,
   syntheticLossBatch,
   toTrainBatch,
@@ -54,6 +58,8 @@ type ConfigName = keyof typeof CONFIGS;
 /** One measurement request, run in a child process. */
 interface Job {
   engine: 'tfjs' | 'torch' | 'tf-python';
+  /** tfjs on tensorflow: the whole step as one graph (`train --graph`). */
+  graph?: boolean;
   /** tf-python: op by op, one graph per step, or that graph compiled by XLA. */
   mode?: 'eager' | 'graph' | 'xla';
   backend?: BackendName;
@@ -98,7 +104,9 @@ async function measureTfjs(job: Job): Promise<Measurement> {
     info.backend === 'wasm' && wantReplicas > 1
       ? await ReplicaPool.start(config, wantReplicas, 1)
       : undefined;
-  const objective = createTrainObjective(DEFAULT_TRAIN_CONFIG, model, pool);
+  const objective = job.graph
+    ? graphOxelObjective(DEFAULT_TRAIN_CONFIG, model, job.threads)
+    : createTrainObjective(DEFAULT_TRAIN_CONFIG, model, pool);
   const optimizer = new AdamW(model.parameters);
   optimizer.learningRate = 1e-3;
   const batch = syntheticLossBatch(pairs, size, 2);
@@ -113,9 +121,10 @@ async function measureTfjs(job: Job): Promise<Measurement> {
     seconds.push((performance.now() - t0) / 1000);
     cpuSeconds.push((c.user + c.system) / 1e6);
   }
-  const profile = await tf.profile(() =>
-    objective.step(optimizer, batch, job.steps + 1).then(() => tf.scalar(0)),
-  );
+  // The graph's step is one session call, not tfjs kernels: nothing for tf.profile to count.
+  const profile = job.graph
+    ? { kernels: [{}] }
+    : await tf.profile(() => objective.step(optimizer, batch, job.steps + 1).then(() => tf.scalar(0)));
   await pool?.close();
   return {
     backend: info.backend,
@@ -261,6 +270,16 @@ function requireTorch(withTensorflow: boolean): void {
   }
 }
 
+/** Whether the whole-step graph's addon loads here. */
+function canLoadGraph(): boolean {
+  try {
+    loadTfGraph();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether `backend` initialises here (a child process: it must not fix this one's backend). */
 function canRun(backend: BackendName, allowSoftwareGpu = false): boolean {
   const options = JSON.stringify({ allowSoftwareGpu });
@@ -315,6 +334,9 @@ async function main(): Promise<void> {
   const tensorflow = canRun('tensorflow');
   if (!tensorflow)
     process.stderr.write('bench-train: no native TensorFlow backend here (scripts/setup-tensorflow.sh)\n');
+  const graph = tensorflow && canLoadGraph();
+  if (tensorflow && !graph)
+    process.stderr.write('bench-train: no graph addon here (scripts/setup-tensorflow.sh builds it)\n');
   const cores = availableParallelism();
   const configs = values.configs.split(',') as ConfigName[];
   const result: Record<string, unknown> = {
@@ -333,6 +355,10 @@ async function main(): Promise<void> {
       ...(tensorflow && {
         'tensorflow-1': { engine: 'tfjs', backend: 'tensorflow', threads: 1 },
         [`tensorflow-${cores}`]: { engine: 'tfjs', backend: 'tensorflow', threads: cores },
+      }),
+      ...(graph && {
+        'tensorflow-graph-1': { engine: 'tfjs', backend: 'tensorflow', threads: 1, graph: true },
+        [`tensorflow-graph-${cores}`]: { engine: 'tfjs', backend: 'tensorflow', threads: cores, graph: true },
       }),
       'wasm-1': { engine: 'tfjs', backend: 'wasm', threads: 1 },
       [`wasm-${cores}`]: { engine: 'tfjs', backend: 'wasm', threads: cores },
@@ -396,11 +422,13 @@ async function main(): Promise<void> {
       // CPU seconds per step, torch over tfjs, both on one thread: the efficiency ratio least
       // disturbed by other processes (they stretch wall time, not the CPU time a step needs).
       singleThreadCpuRatio: Object.fromEntries(
-        ['tensorflow-1', 'wasm-1'].filter((n) => runs[n]).map((n) => [n, round(cpuOf('torch-1') / cpuOf(n))]),
+        ['tensorflow-1', 'tensorflow-graph-1', 'wasm-1']
+          .filter((n) => runs[n])
+          .map((n) => [n, round(cpuOf('torch-1') / cpuOf(n))]),
       ),
       // From 1 to all cores, per engine.
       threadScaling: Object.fromEntries(
-        ['tensorflow', 'wasm', 'torch']
+        ['tensorflow', 'tensorflow-graph', 'wasm', 'torch']
           .filter((e) => runs[`${e}-1`])
           .map((e) => [e, round(runs[`${e}-${cores}`].stepsPerSecond / runs[`${e}-1`].stepsPerSecond)]),
       ),

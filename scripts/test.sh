@@ -8,6 +8,7 @@ if command -v pnpm >/dev/null; then PNPM=(pnpm); else PNPM=(npx -y pnpm@9); fi
 required=()
 [[ "$(id -u)" == 0 ]] && required+=(webgpu) # Mesa's llvmpipe through Dawn's OpenGL ES backend
 (cd packages/trainer && node -e "require('@tensorflow/tfjs-node')" >/dev/null 2>&1) && required+=(tensorflow)
+[[ -f packages/trainer/native/build/tfGraph.node ]] && required+=(graph) # train --graph's addon
 export OXELS_REQUIRE_BACKENDS="${required[*]}"
 "${PNPM[@]}" typecheck
 "${PNPM[@]}" lint

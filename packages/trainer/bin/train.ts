@@ -219,6 +219,11 @@ const program = new Command('train')
     intFlag('--replicas', 0),
     0,
   )
+  .option(
+    '--graph',
+    'tensorflow: run each step (forward, loss, gradients, AdamW) as one TensorFlow graph instead of op by op',
+    false,
+  )
   .option('--out <dir>', 'run directory', 'runs/default')
   .option(
     '--resume',
@@ -409,6 +414,7 @@ try {
       allowSoftwareGpu: o.allowSoftwareGpu,
       threads: o.threads,
       replicas: o.replicas,
+      graph: o.graph,
       resume: o.resume,
       keepEvery: o.keepEvery,
       allowPartial: o.allowPartial,

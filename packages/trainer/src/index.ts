@@ -178,6 +178,11 @@ export type { BatchSource } from './train/openBatchSource.ts';
 export { openBatchSource } from './train/openBatchSource.ts';
 export { disposeTrainBatch, toTrainBatch } from './train/toTrainBatch.ts';
 export { writeTrainingCurves } from './train/writeTrainingCurves.ts';
+// the whole training step as one TensorFlow graph (train --graph)
+export type { GraphStepSpec } from './graph/GraphTrainStep.ts';
+export { GraphTrainStep } from './graph/GraphTrainStep.ts';
+export { graphOxelObjective } from './graph/graphOxelObjective.ts';
+export { loadTfGraph } from './graph/GraphBuilder.ts';
 export type { LoadedRun } from './train/loadRun.ts';
 export { loadRun } from './train/loadRun.ts';
 export { describeImages } from './model/describeImages.ts';

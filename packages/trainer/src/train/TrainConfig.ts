@@ -149,6 +149,11 @@ export interface TrainRunOptions {
   /** Continue the run in `out` from its latest checkpoint. */
   resume: boolean;
   /**
+   * Run each step as one TensorFlow graph (`GraphTrainStep`: tensorflow backend, oxel objective, no
+   * hard negatives) instead of op by op. Default false.
+   */
+  graph?: boolean;
+  /**
    * Checkpoints at multiples of this many steps are kept for good (besides the last 3), so that a long
    * run can be evaluated along the way (`eval correspondence --step`); 0 = none. Default `DEFAULT_KEEP_EVERY`.
    */

@@ -11,6 +11,7 @@ import { validatePhotometricOptions } from '../warp2d/parsePhotometricOptions.ts
 import type { PhotometricOptions } from '../warp2d/photometricJitter.ts';
 import { AdamW } from './AdamW.ts';
 import { restoreNewestReadable, saveCheckpoint } from './checkpoint.ts';
+import { graphOxelObjective } from '../graph/graphOxelObjective.ts';
 import { checkCropFits } from './fitCrop.ts';
 import { NonFiniteSteps } from './NonFiniteSteps.ts';
 import { decayStartStep, oneCycleRate } from './oneCycleRate.ts';
@@ -123,7 +124,15 @@ export async function runTraining(
   const replicas =
     mainBackend.backend === 'wasm' && wanted > 1 ? await startReplicas(config, run, wanted) : undefined;
   const backend: BackendInfo = replicas ? { backend: 'wasm', device: replicas.device } : mainBackend;
-  const objective = createTrainObjective(config, model, replicas);
+  if (run.graph && !(mainBackend.backend === 'tensorflow' && config.objective === 'oxel' && config.hardNegatives === 0)) {
+    throw new TrainerError(
+      'BAD_ARGUMENT',
+      `runTraining: the whole-step graph runs the oxel objective without hard negatives on the tensorflow backend (got ${config.objective}, hardNegatives ${config.hardNegatives}, ${mainBackend.backend})`,
+    );
+  }
+  const objective = run.graph
+    ? graphOxelObjective(config, model, run.threads)
+    : createTrainObjective(config, model, replicas);
   const optimizer = new AdamW(objective.parameters, { weightDecay: config.weightDecay });
   let source: BatchSource | undefined;
   let step = 0;
@@ -196,6 +205,7 @@ export async function runTraining(
       stopped = step < config.steps && (hooks.shouldStop?.() ?? false);
       // Skipped steps left the weights as they were: a checkpoint now holds the last finite ones.
       if (step % config.checkpointEvery === 0 || step === config.steps || stopped) {
+        await objective.sync?.(optimizer);
         lastCheckpoint = await saveCheckpoint(runDir, step, model, optimizer, {
           keepEvery: run.keepEvery ?? DEFAULT_KEEP_EVERY,
           extraFiles: await objective.checkpointFiles(),

@@ -32,6 +32,11 @@ export interface TrainObjective {
   checkpointFiles(): Promise<Map<string, Uint8Array>>;
   /** Restores the extra state from a checkpoint directory written with `checkpointFiles`. */
   restore(dir: string): void;
+  /**
+   * Brings the student's variables and the optimiser's state up to date where the objective keeps
+   * them elsewhere (the whole-step graph's session); called before a checkpoint and at the end.
+   */
+  sync?(optimizer: AdamW): Promise<void>;
   dispose(): void;
 }
 
