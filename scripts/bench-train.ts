@@ -366,7 +366,7 @@ async function main(): Promise<void> {
       [`torch-${cores}`]: { engine: 'torch', threads: cores },
     };
     // What `pnpm train` runs by default: backend auto, and on wasm one replica per core.
-    engines.default = { engine: 'tfjs', backend: 'auto', threads: 0, replicas: 0 };
+    engines.default = { engine: 'tfjs', backend: 'auto', threads: 0, replicas: 0, graph };
     // The wasm fallback as `pnpm train` runs it where tensorflow is missing: one replica per core.
     if (tensorflow) engines['wasm-replicas'] = { engine: 'tfjs', backend: 'wasm', threads: 0, replicas: 0 };
     if (values.cpu) engines.cpu = { engine: 'tfjs', backend: 'cpu', threads: 1 };

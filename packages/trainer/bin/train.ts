@@ -221,9 +221,9 @@ const program = new Command('train')
   )
   .option(
     '--graph',
-    'tensorflow: run each step (forward, loss, gradients, AdamW) as one TensorFlow graph instead of op by op',
-    false,
+    'require the whole-step graph (the default wherever it can run: tensorflow backend, oxel objective, no hard negatives)',
   )
+  .option('--no-graph', 'run each step op by op, also on tensorflow')
   .option('--out <dir>', 'run directory', 'runs/default')
   .option(
     '--resume',
@@ -423,9 +423,10 @@ try {
     },
     {
       onLog: (m) => console.error(`train: ${m}`),
-      onStart: ({ backend, parameters, startStep }) => {
+      onStart: ({ backend, parameters, startStep, graph }) => {
         console.error(
-          `train: backend ${backend.backend} (${backend.device}); ${config.model} U-Net, ${parameters.toLocaleString('en')} parameters; objective ${config.objective}`,
+          `train: backend ${backend.backend} (${backend.device}); ${config.model} U-Net, ${parameters.toLocaleString('en')} parameters; objective ${config.objective}` +
+            (graph ? '; each step one TensorFlow graph' : ''),
         );
         if (!o.quiet) bar.start(config.steps, startStep, { loss: '-', rate: '-', remaining: '-' });
       },

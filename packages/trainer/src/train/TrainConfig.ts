@@ -149,8 +149,9 @@ export interface TrainRunOptions {
   /** Continue the run in `out` from its latest checkpoint. */
   resume: boolean;
   /**
-   * Run each step as one TensorFlow graph (`GraphTrainStep`: tensorflow backend, oxel objective, no
-   * hard negatives) instead of op by op. Default false.
+   * Run each step as one TensorFlow graph (`GraphTrainStep`) instead of op by op: undefined (the
+   * default) wherever it can (tensorflow backend, oxel objective, no hard negatives, the addon built
+   * by scripts/setup-tensorflow.sh), true to require it, false never.
    */
   graph?: boolean;
   /**

@@ -11,6 +11,7 @@ import { validatePhotometricOptions } from '../warp2d/parsePhotometricOptions.ts
 import type { PhotometricOptions } from '../warp2d/photometricJitter.ts';
 import { AdamW } from './AdamW.ts';
 import { restoreNewestReadable, saveCheckpoint } from './checkpoint.ts';
+import { loadTfGraph } from '../graph/GraphBuilder.ts';
 import { graphOxelObjective } from '../graph/graphOxelObjective.ts';
 import { checkCropFits } from './fitCrop.ts';
 import { NonFiniteSteps } from './NonFiniteSteps.ts';
@@ -46,7 +47,8 @@ export interface StepMetrics {
 
 /** Hooks of `runTraining` (the library never prints). */
 export interface TrainHooks {
-  onStart?: (info: { backend: BackendInfo; parameters: number; startStep: number }) => void;
+  /** `graph`: whether each step runs as one TensorFlow graph (`TrainRunOptions.graph`). */
+  onStart?: (info: { backend: BackendInfo; parameters: number; startStep: number; graph: boolean }) => void;
   onStep?: (metrics: StepMetrics) => void;
   onCheckpoint?: (dir: string, step: number) => void;
   onLog?: (message: string) => void;
@@ -118,19 +120,15 @@ export async function runTraining(
       'runTraining: hardNegatives needs a backend that reads synchronously (tensorflow, wasm); webgpu does not',
     );
   }
+  // Before any replica starts: a refusal must not leave worker threads running.
+  const graph = useGraph(run.graph, mainBackend.backend, config);
   const configPath = join(runDir, 'config.json');
   const metricsPath = join(runDir, 'metrics.jsonl');
   const model = new UNet(modelConfig(config), config.seed);
   const replicas =
     mainBackend.backend === 'wasm' && wanted > 1 ? await startReplicas(config, run, wanted) : undefined;
   const backend: BackendInfo = replicas ? { backend: 'wasm', device: replicas.device } : mainBackend;
-  if (run.graph && !(mainBackend.backend === 'tensorflow' && config.objective === 'oxel' && config.hardNegatives === 0)) {
-    throw new TrainerError(
-      'BAD_ARGUMENT',
-      `runTraining: the whole-step graph runs the oxel objective without hard negatives on the tensorflow backend (got ${config.objective}, hardNegatives ${config.hardNegatives}, ${mainBackend.backend})`,
-    );
-  }
-  const objective = run.graph
+  const objective = graph
     ? graphOxelObjective(config, model, run.threads)
     : createTrainObjective(config, model, replicas);
   const optimizer = new AdamW(objective.parameters, { weightDecay: config.weightDecay });
@@ -159,7 +157,7 @@ export async function runTraining(
       checkScheduleChange(saved, config, step, configPath);
     }
     startStep = step;
-    hooks.onStart?.({ backend, parameters: model.parameterCount(), startStep });
+    hooks.onStart?.({ backend, parameters: model.parameterCount(), startStep, graph });
     source = await openBatchSource(config, startStep, log, shards);
     // The first batch before the first write: a run that fails on its data leaves its folder as it was.
     let batch = await source.next(step);
@@ -369,6 +367,30 @@ const JITTER_BEFORE_CONFIG: PhotometricOptions = {
  * `--jitter`, `--crop-shift`, `--hard-negatives`, `--normalization` and `--lr-decay` existed were trained with; null when `runDir` holds none.
  * Throws TrainerError('BAD_DATA') naming config.json when it is not a JSON object.
  */
+/**
+ * Whether the run's steps go through the whole-step graph: where it can run (tensorflow backend, oxel
+ * objective, no hard negatives, the addon built) unless `wanted` is false; `wanted` true where it
+ * cannot is an error saying why.
+ */
+function useGraph(wanted: boolean | undefined, backend: string, config: TrainConfig): boolean {
+  if (wanted === false) return false;
+  let why = '';
+  if (backend !== 'tensorflow') why = `it needs the tensorflow backend (this run has ${backend})`;
+  else if (config.objective !== 'oxel')
+    why = `it runs the oxel objective only (this run trains ${config.objective})`;
+  else if (config.hardNegatives > 0) why = 'it does not mine hard negatives (this run has hardNegatives > 0)';
+  else {
+    try {
+      loadTfGraph();
+    } catch (err) {
+      why = (err as Error).message;
+    }
+  }
+  if (why && wanted)
+    throw new TrainerError('BAD_ARGUMENT', `runTraining: the whole-step graph cannot run: ${why}`);
+  return !why;
+}
+
 export function savedConfig(runDir: string): TrainConfig | null {
   const path = join(runDir, 'config.json');
   if (!existsSync(path)) return null;
