@@ -88,7 +88,7 @@ export class GraphTrainStep {
     const terms = oxelLossGraph(g, out, this.feeds, spec);
 
     const grads = g.gradients([terms.loss], this.reads);
-    const missing = grads.findIndex((d) => d === null);
+    const missing = grads.indexOf(null);
     assert(
       missing < 0,
       'BAD_ARGUMENT',
