@@ -10,7 +10,7 @@ export { loadAsset, loadAssets } from './assets/loadAssets.ts';
 export type { ObjLoadOptions } from './assets/loadObjAsset.ts';
 export { loadObjAsset } from './assets/loadObjAsset.ts';
 export type { ParsedRoomPly, RoomLoadOptions } from './assets/loadRoomPly.ts';
-export { loadRoomPly, parseRoomPly } from './assets/loadRoomPly.ts';
+export { DEFAULT_ROOM_LOAD_OPTIONS, loadRoomPly, parseRoomPly } from './assets/loadRoomPly.ts';
 export type { SignedAxis } from './assets/upAxis.ts';
 export { detectUpAxis } from './assets/upAxis.ts';
 export { decodeImage } from './assets/decodeImage.ts';
@@ -21,7 +21,12 @@ export type {
   EmbeddedAssetsOptions,
   EmbeddedAssetsSummary,
 } from './assets/embedded/generateEmbeddedAssets.ts';
-export { EMBEDDED_CATEGORIES, generateEmbeddedAssets } from './assets/embedded/generateEmbeddedAssets.ts';
+export {
+  DEFAULT_EMBEDDED_ASSETS_OPTIONS,
+  EMBEDDED_ASSETS_VERSION,
+  EMBEDDED_CATEGORIES,
+  generateEmbeddedAssets,
+} from './assets/embedded/generateEmbeddedAssets.ts';
 
 // scene (plain data: floor, placement, camera pairs, lighting)
 export type { Lighting, PlacedObject, SceneSpec } from './scene/SceneSpec.ts';
@@ -77,15 +82,10 @@ export { ShardWriter } from './shards/ShardWriter.ts';
 export { listShards, readShard, readDataset, scanShard } from './shards/readShards.ts';
 export type { DatasetValidation, ShardProblem } from './shards/validateDataset.ts';
 export { validateDataset } from './shards/validateDataset.ts';
-export type { DatasetManifest, ManifestShard, StatusCounts } from './shards/manifest.ts';
+export type { DatasetManifest, ManifestShard, StatusCounts } from './shards/DatasetManifest.ts';
 export { readManifest, manifestPartName, writeJsonAtomic } from './shards/manifest.ts';
 
 // errors and constants
 export { SceneGenError, AssetLoadError } from './errors.ts';
 export type { SceneGenErrorCode } from './errors.ts';
-export {
-  DEFAULT_ASSET_CACHE_DIR,
-  DEFAULT_EMBEDDED_ASSETS_OPTIONS,
-  DEFAULT_ROOM_LOAD_OPTIONS,
-  EMBEDDED_ASSETS_VERSION,
-} from './constants.ts';
+export { DEFAULT_ASSET_CACHE_DIR } from './constants.ts';

@@ -78,8 +78,10 @@ export {
   DEFAULT_CLOVE_OPTIONS,
   disposeCloveState,
 } from './train/cloveStep.ts';
-export type { TrainObjective, TrainObjectiveName } from './train/trainObjective.ts';
-export { createTrainObjective, TRAIN_OBJECTIVES } from './train/trainObjective.ts';
+export type { TrainObjective } from './train/trainObjective.ts';
+export { createTrainObjective } from './train/trainObjective.ts';
+export type { TrainObjectiveName } from './train/TrainConfig.ts';
+export { TRAIN_OBJECTIVES } from './train/TrainConfig.ts';
 
 // 2D warp mode: homographies, warping, pixel mapping, correspondences, photometric jitter
 export type { Mat3, Point2 } from './warp2d/homography.ts';
@@ -163,7 +165,8 @@ export {
 } from './train/TrainConfig.ts';
 export { fitDefaultCrop } from './train/fitCrop.ts';
 export { viewSizeOf } from './train/viewSizeOf.ts';
-export type { StepMetrics, TrainHooks, TrainSummary } from './train/runTraining.ts';
+export type { StepMetrics } from './train/StepMetrics.ts';
+export type { TrainHooks, TrainSummary } from './train/runTraining.ts';
 export { modelConfig, runTraining, savedConfig } from './train/runTraining.ts';
 export type { Checkpoint } from './train/checkpoint.ts';
 export {
@@ -188,7 +191,7 @@ export { loadRun } from './train/loadRun.ts';
 export { describeImages } from './model/describeImages.ts';
 
 // evaluation: correspondence benchmark (nearest neighbour over all of view B, median error, PCK)
-export type { DescriptorMap } from './eval/descriptorMaps.ts';
+export type { DescriptorMap, DescriptorMethod } from './eval/descriptorMaps.ts';
 export {
   modelDescriptors,
   patchDescriptors,
@@ -210,7 +213,6 @@ export type {
   CorrespondenceEvalOptions,
   CorrespondenceEvaluation,
   CorrespondenceRow,
-  DescriptorMethod,
 } from './eval/evaluateCorrespondence.ts';
 export {
   DEFAULT_CORRESPONDENCE_EVAL_OPTIONS,

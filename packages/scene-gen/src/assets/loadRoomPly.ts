@@ -1,7 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import { BufferAttribute, type BufferGeometry, Float32BufferAttribute } from 'three';
 import { PLYLoader } from 'three/examples/jsm/loaders/PLYLoader.js';
-import { DEFAULT_ROOM_LOAD_OPTIONS } from '../constants.ts';
 import { AssetLoadError } from '../errors.ts';
 import type { Asset, AssetMaterial, RoomLabel } from './Asset.ts';
 import {
@@ -31,6 +30,9 @@ export interface RoomLoadOptions {
   /** Receives non-fatal problems (missing XML, dropped polygons, converted axes). */
   onWarning?: WarningHandler;
 }
+
+/** Defaults of loadRoomPly / parseRoomPly. */
+export const DEFAULT_ROOM_LOAD_OPTIONS: RoomLoadOptions = { upAxis: 'auto' };
 
 /** A parsed room mesh: one indexed geometry (position, normal, optional color and label) and the axis that was up. */
 export interface ParsedRoomPly {

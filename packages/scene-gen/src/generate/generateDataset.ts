@@ -11,14 +11,13 @@ import {
   staleTemporaries,
 } from '../shards/datasetFiles.ts';
 import { readDatasetRecords, writeConfigRecord } from '../shards/datasetRecords.ts';
+import type { DatasetManifest, StatusCounts } from '../shards/DatasetManifest.ts';
 import {
   addCounts,
   buildManifest,
-  type DatasetManifest,
   emptyCounts,
   manifestPartName,
   mergeManifestParts,
-  type StatusCounts,
   writeJsonAtomic,
 } from '../shards/manifest.ts';
 import { shardName } from '../shards/schema.ts';

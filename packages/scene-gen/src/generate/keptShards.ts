@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SceneGenError } from '../errors.ts';
-import type { ManifestShard } from '../shards/manifest.ts';
+import type { ManifestShard } from '../shards/DatasetManifest.ts';
 import { scanShard } from '../shards/readShards.ts';
 import type { DecodeSampleOptions } from '../shards/sampleCodec.ts';
 import { shardName } from '../shards/schema.ts';

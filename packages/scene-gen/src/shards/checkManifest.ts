@@ -1,5 +1,5 @@
 import { SceneGenError } from '../errors.ts';
-import type { DatasetManifest, StatusCounts } from './manifest.ts';
+import type { DatasetManifest, StatusCounts } from './DatasetManifest.ts';
 import { MAX_SHARDS } from './schema.ts';
 
 /** What a field's value must be, as a test and the words an error says it with. */

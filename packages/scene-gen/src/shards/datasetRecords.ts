@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SceneGenError } from '../errors.ts';
 import { datasetFiles, GENERATE_CONFIG_FILE, isManifestFile, MANIFEST_FILE } from './datasetFiles.ts';
-import { type DatasetManifest, type ManifestShard, writeJsonAtomic } from './manifest.ts';
+import type { DatasetManifest, ManifestShard } from './DatasetManifest.ts';
+import { writeJsonAtomic } from './manifest.ts';
 
 /** A configuration that a dataset directory records, and the shards recorded with it. */
 export interface DatasetRecord {

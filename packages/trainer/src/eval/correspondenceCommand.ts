@@ -11,11 +11,10 @@ import { UNet } from '../model/UNet.ts';
 import { loadRun } from '../train/loadRun.ts';
 import { modelConfig } from '../train/runTraining.ts';
 import { type CorrespondenceReport, correspondenceMarkdown } from './correspondenceReport.ts';
-import { modelDescriptors, RGB_METHOD, RGB_PATCH_METHOD } from './descriptorMaps.ts';
+import { type DescriptorMethod, modelDescriptors, RGB_METHOD, RGB_PATCH_METHOD } from './descriptorMaps.ts';
 import {
   type CorrespondenceEvalOptions,
   DEFAULT_CORRESPONDENCE_EVAL_OPTIONS,
-  type DescriptorMethod,
   evaluateCorrespondence,
 } from './evaluateCorrespondence.ts';
 

@@ -1,7 +1,17 @@
+import type { ViewPairSample } from '@oxels/scene-gen';
 import { assert } from '../errors.ts';
 import { describeImages } from '../model/describeImages.ts';
 import type { UNet } from '../model/UNet.ts';
-import type { DescriptorMethod } from './evaluateCorrespondence.ts';
+
+/** Descriptors under test: a trained run, or a baseline. */
+export interface DescriptorMethod {
+  /** Short name, the first column of the table, e.g. `trained`, `rgb`. */
+  name: string;
+  /** One line saying what it is, e.g. the run directory and step. */
+  description: string;
+  /** Descriptor maps of both views of a pair, same size as the views, same channels for A and B. */
+  describe(sample: ViewPairSample): Promise<{ a: DescriptorMap; b: DescriptorMap }>;
+}
 
 /**
  * A dense descriptor map: `data` is float32 [height, width, channels], row-major, rows top-down, so the

@@ -9,18 +9,8 @@ import {
   matchErrors,
   summarizeErrors,
 } from './correspondenceBenchmark.ts';
-import type { DescriptorMap } from './descriptorMaps.ts';
+import type { DescriptorMap, DescriptorMethod } from './descriptorMaps.ts';
 import { selectMatches } from './selectMatches.ts';
-
-/** Descriptors under test: a trained run, or a baseline. */
-export interface DescriptorMethod {
-  /** Short name, the first column of the table, e.g. `trained`, `rgb`. */
-  name: string;
-  /** One line saying what it is, e.g. the run directory and step. */
-  description: string;
-  /** Descriptor maps of both views of a pair, same size as the views, same channels for A and B. */
-  describe(sample: ViewPairSample): Promise<{ a: DescriptorMap; b: DescriptorMap }>;
-}
 
 /** Options of `evaluateCorrespondence`. */
 export interface CorrespondenceEvalOptions {

@@ -9,10 +9,13 @@ import {
 } from '../constants.ts';
 import { DEFAULT_PHOTOMETRIC_OPTIONS, type PhotometricOptions } from '../warp2d/photometricJitter.ts';
 import { type CloveOptions, DEFAULT_CLOVE_OPTIONS } from './cloveStep.ts';
-import type { TrainObjectiveName } from './trainObjective.ts';
 import { DEFAULT_VADER_OPTIONS, type VaderOptions } from './vaderStep.ts';
 
 /** Where training pairs come from. */
+/** Training objectives on the same backbone and data (`--objective`). */
+export const TRAIN_OBJECTIVES = ['oxel', 'vader', 'clove'] as const;
+export type TrainObjectiveName = (typeof TRAIN_OBJECTIVES)[number];
+
 export type TrainSource =
   /** Shards written by gen-scenes. */
   | { kind: 'shards'; dir: string }

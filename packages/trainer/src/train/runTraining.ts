@@ -23,27 +23,13 @@ import {
   DEFAULT_TRAIN_CONFIG,
   type TrainConfig,
   type TrainRunOptions,
+  TRAIN_OBJECTIVES,
 } from './TrainConfig.ts';
-import { createTrainObjective, TRAIN_OBJECTIVES } from './trainObjective.ts';
+import type { StepMetrics } from './StepMetrics.ts';
+import { createTrainObjective } from './trainObjective.ts';
 import { readJsonFile } from './readRunFile.ts';
 import { viewSizeOf } from './viewSizeOf.ts';
 import { writeTrainingCurves } from './writeTrainingCurves.ts';
-
-/** One line of RUN/metrics.jsonl. */
-export interface StepMetrics {
-  step: number;
-  loss: number;
-  /** oxel: the within-image term; vader and clove: the mean cosine similarity to the positive. */
-  within: number;
-  /** oxel: the between-image term; vader: mean similarity to the queue; clove: to the hard negative. */
-  between: number;
-  lr: number;
-  gradNorm: number;
-  stepsPerSecond: number;
-  pairsPerSecond: number;
-  /** Seconds since this process started training (resets on resume). */
-  elapsed: number;
-}
 
 /** Hooks of `runTraining` (the library never prints). */
 export interface TrainHooks {

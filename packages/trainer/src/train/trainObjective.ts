@@ -7,16 +7,12 @@ import type { AdamW } from './AdamW.ts';
 import { cloveParameters, cloveStep, createCloveState, disposeCloveState } from './cloveStep.ts';
 import { readCheckpointTensors } from './checkpoint.ts';
 import { encodeSafetensors } from './safetensors.ts';
-import type { TrainConfig } from './TrainConfig.ts';
+import type { TrainConfig, TrainObjectiveName } from './TrainConfig.ts';
 import type { LossBatch } from '../data3d/LossBatch.ts';
 import type { ReplicaPool } from './ReplicaPool.ts';
 import { disposeTrainBatch, toTrainBatch } from './toTrainBatch.ts';
 import { applyGradientStep, type TrainBatch, type TrainStepResult, trainStep } from './trainStep.ts';
 import { createVaderState, disposeVaderState, vaderStep } from './vaderStep.ts';
-
-/** Training objectives on the same backbone and data (`--objective`). */
-export const TRAIN_OBJECTIVES = ['oxel', 'vader', 'clove'] as const;
-export type TrainObjectiveName = (typeof TRAIN_OBJECTIVES)[number];
 
 /**
  * One objective of a run, with whatever it trains or tracks beside the student U-Net (momentum encoder

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ChartSeries, drawChartGrid, writeRgbPng } from '@oxels/image';
-import type { StepMetrics } from './runTraining.ts';
+import type { StepMetrics } from './StepMetrics.ts';
 
 /**
  * Draws RUN/curves.png from RUN/metrics.jsonl: the loss with its within- and between-image terms, the

@@ -29,13 +29,14 @@
  */
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_ASSET_CACHE_DIR } from '../../constants.ts';
+import { SceneGenError } from '../../errors.ts';
 import {
-  DEFAULT_ASSET_CACHE_DIR,
   DEFAULT_EMBEDDED_ASSETS_OPTIONS,
   EMBEDDED_ASSETS_VERSION,
-} from '../../constants.ts';
-import { SceneGenError } from '../../errors.ts';
-import { type EmbeddedAssetsOptions, generateEmbeddedAssets } from './generateEmbeddedAssets.ts';
+  type EmbeddedAssetsOptions,
+  generateEmbeddedAssets,
+} from './generateEmbeddedAssets.ts';
 
 /** Where the embedded default datasets are on disk. */
 export interface DefaultAssetDirs {

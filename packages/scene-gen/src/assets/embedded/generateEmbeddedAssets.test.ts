@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMBEDDED_ASSETS_VERSION } from '../../constants.ts';
+import { EMBEDDED_ASSETS_VERSION } from './generateEmbeddedAssets.ts';
 import type { Asset } from '../Asset.ts';
 import { listSceneNNRooms, listShapeNetObjects } from '../listAssets.ts';
 import { loadAssets } from '../loadAssets.ts';

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng, type Rng } from '@oxels/raycast';
-import { DEFAULT_EMBEDDED_ASSETS_OPTIONS, EMBEDDED_ASSETS_VERSION } from '../../constants.ts';
 import { encodeMtl, encodeObj } from './encodeObj.ts';
 import { encodeRoomPly } from './encodeRoomPly.ts';
 import { encodeSceneNNXml } from './encodeSceneNNXml.ts';
@@ -23,6 +22,15 @@ export interface EmbeddedAssetsOptions {
   /** Called after each room or object is written: (done, total, what was written). */
   onProgress?: (done: number, total: number, what: string) => void;
 }
+
+/**
+ * Version of the embedded default asset generator. Bump it whenever the generator's output
+ * changes, so that caches made by an older version are regenerated.
+ */
+export const EMBEDDED_ASSETS_VERSION = 2;
+
+/** Defaults of generateEmbeddedAssets / ensureDefaultAssets: 76 rooms, as in the paper. */
+export const DEFAULT_EMBEDDED_ASSETS_OPTIONS: EmbeddedAssetsOptions = { seed: 76, roomCount: 76 };
 
 /** One category of the embedded objects: WordNet synset id (as ShapeNet uses), taxonomy name, builder. */
 interface EmbeddedCategory {
