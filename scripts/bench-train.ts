@@ -29,12 +29,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   AdamW,
   type BackendName,
+  canLoadTfGraph,
   createTrainObjective,
   DEFAULT_TRAIN_CONFIG,
   hwioToOihw,
   initBackend,
   graphOxelObjective,
-  loadTfGraph,
   ReplicaPool,
   syntheticLossBatch,
   toTrainBatch,
@@ -270,16 +270,6 @@ function requireTorch(withTensorflow: boolean): void {
   }
 }
 
-/** Whether the whole-step graph's addon loads here. */
-function canLoadGraph(): boolean {
-  try {
-    loadTfGraph();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Whether `backend` initialises here (a child process: it must not fix this one's backend). */
 function canRun(backend: BackendName, allowSoftwareGpu = false): boolean {
   const options = JSON.stringify({ allowSoftwareGpu });
@@ -334,7 +324,7 @@ async function main(): Promise<void> {
   const tensorflow = canRun('tensorflow');
   if (!tensorflow)
     process.stderr.write('bench-train: no native TensorFlow backend here (scripts/setup-tensorflow.sh)\n');
-  const graph = tensorflow && canLoadGraph();
+  const graph = tensorflow && canLoadTfGraph();
   if (tensorflow && !graph)
     process.stderr.write('bench-train: no graph addon here (scripts/setup-tensorflow.sh builds it)\n');
   const cores = availableParallelism();

@@ -185,7 +185,7 @@ export { writeTrainingCurves } from './train/writeTrainingCurves.ts';
 export type { GraphStepSpec } from './graph/GraphTrainStep.ts';
 export { GraphTrainStep } from './graph/GraphTrainStep.ts';
 export { graphOxelObjective } from './graph/graphOxelObjective.ts';
-export { loadTfGraph } from './graph/GraphBuilder.ts';
+export { canLoadTfGraph, loadTfGraph } from './graph/GraphBuilder.ts';
 export type { LoadedRun } from './train/loadRun.ts';
 export { loadRun } from './train/loadRun.ts';
 export { describeImages } from './model/describeImages.ts';

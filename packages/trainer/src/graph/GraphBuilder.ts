@@ -54,6 +54,16 @@ export function loadTfGraph(): TfGraphNative {
   return native;
 }
 
+/** Whether the addon loads here (scripts/setup-tensorflow.sh built it). */
+export function canLoadTfGraph(): boolean {
+  try {
+    loadTfGraph();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Builds a TensorFlow graph op by op: each method adds one operation and returns its output. Names
  * are made unique by a counter, so that callers can pass readable prefixes. Shapes are TensorFlow's,
