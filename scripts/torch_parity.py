@@ -89,14 +89,13 @@ def oxel_loss(desc, batch, norm, lam):
     return (1 - lam) * within + lam * between
 
 
-def read_batch(directory, k, shapes):
-    raw = (directory / f"batch-{k}.bin").read_bytes()
+def unpack_batch(raw, shapes):
+    """A batch packed by the trainer's packLossBatch ({name: (dtype, shape)} in packing order) as tensors."""
     out, at = {}, 0
     for name, (dtype, shape) in shapes.items():
         count = int(np.prod(shape))
-        size = count * np.dtype(dtype).itemsize
         out[name] = np.frombuffer(raw, dtype=dtype, count=count, offset=at).reshape(shape)
-        at += size
+        at += count * np.dtype(dtype).itemsize
     images = np.concatenate([out["view1"], out["view2"]]).transpose(0, 3, 1, 2)
     return {
         "images": torch.from_numpy(np.ascontiguousarray(images)),
@@ -106,6 +105,10 @@ def read_batch(directory, k, shapes):
         "mask1": torch.from_numpy(out["mask1"].astype(np.float32)),
         "mask2": torch.from_numpy(out["mask2"].astype(np.float32)),
     }
+
+
+def read_batch(directory, k, shapes):
+    return unpack_batch((directory / f"batch-{k}.bin").read_bytes(), shapes)
 
 
 def relative_l2(a, b):

@@ -21,7 +21,7 @@ from safetensors.torch import load_file, save_file
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_train_torch import CONFIGS, UNet  # noqa: E402
-from torch_parity import oxel_loss_terms, schedule  # noqa: E402
+from torch_parity import oxel_loss_terms, schedule, unpack_batch  # noqa: E402
 
 
 def read_exactly(stream, n):
@@ -38,24 +38,6 @@ def read_exactly(stream, n):
     return b"".join(chunks)
 
 
-def unpack(raw, layout):
-    out, at = {}, 0
-    for name, field in layout.items():
-        count = int(np.prod(field["shape"]))
-        out[name] = np.frombuffer(raw, dtype=field["dtype"], count=count, offset=at).reshape(field["shape"])
-        at += count * np.dtype(field["dtype"]).itemsize
-    images = np.concatenate([out["view1"], out["view2"]]).transpose(0, 3, 1, 2)
-    as_float = lambda a: torch.from_numpy(a.astype(np.float32))
-    return {
-        "images": torch.from_numpy(np.ascontiguousarray(images)),
-        "idx1": torch.from_numpy(out["idx1"].astype(np.int64)),
-        "idx2": torch.from_numpy(out["idx2"].astype(np.int64)),
-        "positive": as_float(out["isPositive"]),
-        "mask1": as_float(out["mask1"]),
-        "mask2": as_float(out["mask2"]),
-    }
-
-
 def main():
     directory = Path(sys.argv[1])
     meta = json.loads((directory / "torch-meta.json").read_text())
@@ -69,14 +51,14 @@ def main():
     o, s = meta["optimizer"], meta["schedule"]
     opt = torch.optim.AdamW(model.parameters(), lr=o["lr"], betas=(o["beta1"], o["beta2"]), eps=o["epsilon"],
                             weight_decay=o["weightDecay"])
-    layout = meta["batchLayout"]
-    size = sum(int(np.prod(f["shape"])) * np.dtype(f["dtype"]).itemsize for f in layout.values())
+    shapes = {k: (v["dtype"], v["shape"]) for k, v in meta["batchLayout"].items()}
+    size = sum(int(np.prod(shape)) * np.dtype(dtype).itemsize for dtype, shape in shapes.values())
     stdin = sys.stdin.buffer
     for k in range(meta["steps"]):
         raw = read_exactly(stdin, size)
         if raw is None:
             raise SystemExit(f"torch_train: stdin ended after {k} of {meta['steps']} batches")
-        batch = unpack(raw, layout)
+        batch = unpack_batch(raw, shapes)
         lr = schedule(k, meta["steps"], o["lr"], s["warmupFraction"], s["decayFraction"], s["initialFraction"],
                       s["finalFraction"])
         for group in opt.param_groups:
