@@ -19,6 +19,7 @@
 // adapter (Mesa's llvmpipe) to check the path where there is no GPU.
 //   npx tsx scripts/bench-train.ts [--configs 2d,3d] [--repeats 2] [--steps 3] [--cpu] [--quick]
 //                                  [--graph-ceiling] [--gpu [--software-gpu]]
+import { projectPython } from './projectPython.ts';
 import { scriptArgs } from './scriptArgs.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -122,9 +123,10 @@ async function measureTfjs(job: Job): Promise<Measurement> {
     cpuSeconds.push((c.user + c.system) / 1e6);
   }
   // The graph's step is one session call, not tfjs kernels: nothing for tf.profile to count.
-  const profile = job.graph
-    ? { kernels: [{}] }
-    : await tf.profile(() => objective.step(optimizer, batch, job.steps + 1).then(() => tf.scalar(0)));
+  const kernelsPerStep = job.graph
+    ? 1
+    : (await tf.profile(() => objective.step(optimizer, batch, job.steps + 1).then(() => tf.scalar(0))))
+        .kernels.length;
   await pool?.close();
   return {
     backend: info.backend,
@@ -132,12 +134,11 @@ async function measureTfjs(job: Job): Promise<Measurement> {
     threads: job.threads,
     secondsPerStep: seconds,
     cpuSecondsPerStep: cpuSeconds,
-    kernelsPerStep: profile.kernels.length,
+    kernelsPerStep,
   };
 }
 
 const SCRIPT = fileURLToPath(import.meta.url);
-const SETUP_PYTHON = fileURLToPath(new URL('./setup-python.sh', import.meta.url));
 /** The project venv's python with torch (set up on first use); see `requireTorch`. */
 let python = '';
 const TORCH_SCRIPT = fileURLToPath(new URL('./bench_train_torch.py', import.meta.url));
@@ -256,13 +257,8 @@ async function torchParity(config: ConfigName): Promise<unknown> {
 
 /** The peer is the point of the comparison: without PyTorch, say so before minutes of tfjs runs. */
 function requireTorch(withTensorflow: boolean): void {
-  try {
-    const out = execFileSync('bash', [SETUP_PYTHON, ...(withTensorflow ? ['--with-tensorflow'] : [])], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    python = out.trim().split('\n').at(-1)!;
-  } catch {
+  python = projectPython(withTensorflow) ?? '';
+  if (!python) {
     console.error(
       'bench-train: the PyTorch peer needs torch in the project venv, and scripts/setup-python.sh failed',
     );

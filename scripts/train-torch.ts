@@ -8,7 +8,6 @@
 //   npx tsx scripts/train-torch.ts --like RUN --out DIR [--threads 2]
 // A killed run starts again from step 0 (a 2D run is minutes); a finished OUT is left as it is.
 import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
@@ -28,6 +27,7 @@ import {
   UNet,
   writeTrainingCurves,
 } from '@oxels/trainer';
+import { projectPython } from './projectPython.ts';
 import { scriptArgs } from './scriptArgs.ts';
 
 const values = scriptArgs(import.meta.filename, {
@@ -57,13 +57,9 @@ if (finished) {
   process.exit(0);
 }
 
-const python = execFileSync('bash', [resolve(import.meta.dirname, 'setup-python.sh')], {
-  encoding: 'utf8',
-  stdio: ['ignore', 'pipe', 'inherit'],
-})
-  .trim()
-  .split('\n')
-  .at(-1)!;
+const python =
+  projectPython() ??
+  fail('the PyTorch peer needs torch in the project venv, and scripts/setup-python.sh failed');
 
 const backend = await initBackend('auto', { threads: 1 });
 rmSync(out, { recursive: true, force: true });
