@@ -1,6 +1,6 @@
 // The import graph of the repository's TypeScript: no file cycles (type-only imports included), and
-// packages depend one way (raycast, image <- scene-gen <- trainer <- inspect), as docs/architecture.md
-// says. Imports are read with TypeScript's own pre-processor; `@oxels/NAME[/SUB]` resolves through the
+// packages depend one way (core <- raycast, image <- dataset <- scene-gen <- trainer <- inspect), as
+// docs/architecture.md says. Imports are read with TypeScript's own pre-processor; `@oxels/NAME[/SUB]` resolves through the
 // package's `exports`, so a cycle through a package index is one too.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -11,11 +11,13 @@ const root = resolve(import.meta.dirname, '..');
 
 /** What each package may import besides itself. */
 const ALLOWED: Record<string, string[]> = {
-  raycast: [],
-  image: [],
-  'scene-gen': ['raycast'],
-  trainer: ['raycast', 'image', 'scene-gen'],
-  inspect: ['raycast', 'image', 'scene-gen', 'trainer'],
+  core: [],
+  raycast: ['core'],
+  image: ['core'],
+  dataset: ['core', 'image', 'raycast'],
+  'scene-gen': ['core', 'dataset', 'image', 'raycast'],
+  trainer: ['core', 'dataset', 'image', 'raycast', 'scene-gen'],
+  inspect: ['core', 'dataset', 'image', 'raycast', 'scene-gen', 'trainer'],
 };
 
 function sourceFiles(dir: string): string[] {
@@ -46,6 +48,24 @@ function importsOf(file: string): string[] {
   return importedFiles.flatMap(({ fileName }) => {
     const target = fileName.startsWith('.') ? resolve(dirname(file), fileName) : resolvePackage(fileName);
     return target && existsSync(target) ? [target] : [];
+  });
+}
+
+/** A file's import and export-from declarations, with whether each brings types only (erased at run time). */
+function declarationsOf(file: string): { specifier: string; typeOnly: boolean }[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+  return source.statements.flatMap((st) => {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
+      const clause = st.importClause;
+      const bindings = clause?.namedBindings;
+      const allTypes =
+        !clause?.name && bindings && ts.isNamedImports(bindings) && bindings.elements.every((e) => e.isTypeOnly);
+      return [{ specifier: st.moduleSpecifier.text, typeOnly: Boolean(clause?.isTypeOnly || allTypes) }];
+    }
+    if (ts.isExportDeclaration(st) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) {
+      return [{ specifier: st.moduleSpecifier.text, typeOnly: st.isTypeOnly }];
+    }
+    return [];
   });
 }
 
@@ -90,7 +110,7 @@ function cycles(): string[][] {
 describe('import graph', () => {
   it('reads the whole repository', () => {
     expect(files.length).toBeGreaterThan(300);
-    // The resolver works: the trainer's index reaches scene-gen's through @oxels/scene-gen.
+    // The resolver works: the trainer's index reaches scene-gen's live entry through @oxels/scene-gen/live.
     const trainerIndex = join(root, 'packages/trainer/src/index.ts');
     const reached = new Set<string>();
     const walk = (f: string) => {
@@ -99,7 +119,7 @@ describe('import graph', () => {
       for (const g of graph.get(f) ?? []) walk(g);
     };
     walk(trainerIndex);
-    expect(reached.has(join(root, 'packages/scene-gen/src/index.ts'))).toBe(true);
+    expect(reached.has(join(root, 'packages/scene-gen/src/live.ts'))).toBe(true);
   });
 
   it('has no cycles, not even over types', () => {
@@ -120,7 +140,7 @@ describe('import graph', () => {
     }
   });
 
-  it('has packages depend one way: raycast, image <- scene-gen <- trainer <- inspect', () => {
+  it('has packages depend one way: core <- raycast, image <- dataset <- scene-gen <- trainer <- inspect', () => {
     const wrong: string[] = [];
     for (const [file, targets] of graph) {
       const from = packageOf(file);
@@ -132,5 +152,27 @@ describe('import graph', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('has the trainer reach scene-gen only through @oxels/scene-gen/live (the renderer stays out of shard runs)', () => {
+    const wrong = files
+      .filter((f) => /^packages\/trainer\/(src|bin)\//.test(relative(root, f)))
+      .flatMap((f) =>
+        declarationsOf(f)
+          .filter((d) => d.specifier.startsWith('@oxels/scene-gen') && d.specifier !== '@oxels/scene-gen/live')
+          .map((d) => `${relative(root, f)} imports ${d.specifier}`),
+      );
+    expect(wrong).toEqual([]);
+  });
+
+  it('has dataset import raycast for types only (a shard reader never loads three.js)', () => {
+    const datasetFiles = files.filter((f) => packageOf(f) === 'dataset');
+    const raycastImports = datasetFiles.flatMap((f) =>
+      declarationsOf(f)
+        .filter((d) => d.specifier.startsWith('@oxels/raycast'))
+        .map((d) => ({ file: relative(root, f), ...d })),
+    );
+    expect(raycastImports.length).toBeGreaterThan(0);
+    expect(raycastImports.filter((d) => !d.typeOnly)).toEqual([]);
   });
 });

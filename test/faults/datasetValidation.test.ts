@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DatasetManifest, validateDataset } from '@oxels/scene-gen';
+import { type DatasetManifest, validateDataset } from '@oxels/dataset';
 import { datasetShards } from '@oxels/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shardLayout, tinyDataset } from './faultUtils.ts';

@@ -7,14 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tarIndex } from '@oxels/inspect';
+import { type DatasetManifest, type SampleFile, ShardWriter } from '@oxels/dataset';
 import {
-  type DatasetManifest,
   DEFAULT_ASSET_CACHE_DIR,
   DEFAULT_GENERATE_CONFIG,
   type GenerateConfig,
   generateDataset,
-  type SampleFile,
-  ShardWriter,
 } from '@oxels/scene-gen';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,7 +1,7 @@
 // Seeded mutations of real files for the reader fuzz test: byte-level (any format) and token-level
 // (text formats: PLY headers, OBJ, MTL, JSON). Each returns the mutated input and what it did, in
 // words, so a failing case can be rebuilt by hand.
-import type { Rng } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 
 /** A mutated input and the operations that made it, e.g. `flip bit 3 of byte 17`. */
 export interface Mutated<T> {

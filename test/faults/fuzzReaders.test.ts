@@ -1,5 +1,5 @@
 // Fuzz test of the readers (#28): about 1,450 seeded mutations of real files (a gen-scenes shard and its
-// entries, .npy, PNG, JPEG, PLY, OBJ, MTL, manifest.json); each must read or throw a SceneGenError
+// entries, .npy, PNG, JPEG, PLY, OBJ, MTL, manifest.json); each must read or throw an OxelsError
 // naming the file, within 2 s. Prints one summary line per parser. Bugs it found have regression tests
 // beside their parsers.
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,9 +1,9 @@
 // Fuzzing of the readers of gen-scenes' files (#28): seeded mutations of real files (fuzzInputs,
 // fuzzMutations) through the shard reader and the .npy, PNG/JPEG, PLY, OBJ/MTL and manifest parsers
-// (fuzzTargets). Every case must read, or throw a SceneGenError naming the file: never another error,
+// (fuzzTargets). Every case must read, or throw an OxelsError naming the file: never another error,
 // a crash or a hang. The cases run in a worker thread so that a parser stuck in a synchronous loop
 // can be stopped: the parent times each case, ends the worker after `hangMs` and goes on with the next.
-import { startModuleWorker } from '@oxels/raycast/worker';
+import { startModuleWorker } from '@oxels/core';
 
 /** Options of fuzzReaders. */
 export interface FuzzOptions {

@@ -1,20 +1,11 @@
 // The readers the fuzz test drives, one target per parser: how a case mutates a real input (see
-// fuzzInputs) and reads it. A case passes when the read succeeds or throws a SceneGenError naming the
+// fuzzInputs) and reads it. A case passes when the read succeeds or throws an OxelsError naming the
 // file; fuzzReaders runs the cases and times them.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Rng } from '@oxels/raycast';
-import {
-  decodeImage,
-  decodeNpy,
-  loadObjAsset,
-  parseRoomPly,
-  readManifest,
-  readShard,
-  ShardWriter,
-  scanShard,
-  validateDataset,
-} from '@oxels/scene-gen';
+import type { Rng } from '@oxels/core';
+import { decodeImage, loadObjAsset, parseRoomPly } from '@oxels/scene-gen';
+import { decodeNpy, readManifest, readShard, ShardWriter, scanShard, validateDataset } from '@oxels/dataset';
 import { copyObject, type FuzzInputs, type NamedBytes } from './fuzzInputs.ts';
 import { type Mutated, mutateBytes, mutateJson, mutateText, pick } from './fuzzMutations.ts';
 

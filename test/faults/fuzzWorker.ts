@@ -2,8 +2,7 @@
 // other, and reports each to the parent, which keeps the time (a parser stuck in a loop blocks this
 // thread, not the parent's watchdog).
 import { parentPort, workerData } from 'node:worker_threads';
-import { createRng } from '@oxels/raycast';
-import { SceneGenError } from '@oxels/scene-gen';
+import { createRng, OxelsError } from '@oxels/core';
 import { prepareFuzzInputs } from './fuzzInputs.ts';
 import type { FuzzMessage, FuzzWorkerData } from './fuzzReaders.ts';
 import { fuzzTargets } from './fuzzTargets.ts';
@@ -47,11 +46,11 @@ for (const target of targets) {
     try {
       await c.read();
     } catch (err) {
-      typed = err instanceof SceneGenError && err.message.includes(c.file);
+      typed = err instanceof OxelsError && err.message.includes(c.file);
       if (!typed) {
         problem =
-          err instanceof SceneGenError
-            ? `a SceneGenError that does not name ${c.file}: ${err.message}`
+          err instanceof OxelsError
+            ? `a OxelsError that does not name ${c.file}: ${err.message}`
             : describe(err);
       }
     }

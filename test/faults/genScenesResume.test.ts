@@ -4,7 +4,7 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DatasetManifest, readShard, ShardWriter, type ViewPairSample } from '@oxels/scene-gen';
+import { type DatasetManifest, readShard, ShardWriter, type ViewPairSample } from '@oxels/dataset';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAfterFirstShard } from '../../packages/scene-gen/test/killAfterFirstShard.ts';
 import { fileHashes, genScenes, ownLines, root } from './genScenesCli.ts';

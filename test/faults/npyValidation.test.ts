@@ -4,8 +4,8 @@
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CorrespondenceStatus } from '@oxels/raycast';
-import { decodeNpy, encodeNpy, readShard, SceneGenError, validateDataset } from '@oxels/scene-gen';
+import { CorrespondenceStatus } from '@oxels/core';
+import { DatasetError, decodeNpy, encodeNpy, readShard, validateDataset } from '@oxels/dataset';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adoptShard, npyBytes, QUICK_TRAIN, rewriteShard, runCli, tinyDataset } from './faultUtils.ts';
 
@@ -36,11 +36,11 @@ async function withFile(suffix: string, bytes: Uint8Array): Promise<string> {
 }
 
 /** What reading the shard throws (it must throw). */
-async function readError(shard: string): Promise<SceneGenError> {
+async function readError(shard: string): Promise<DatasetError> {
   try {
     for await (const _ of readShard(shard));
   } catch (err) {
-    return err as SceneGenError;
+    return err as DatasetError;
   }
   throw new Error(`npyValidation: ${shard} read without an error`);
 }
@@ -48,7 +48,7 @@ async function readError(shard: string): Promise<SceneGenError> {
 /** Reading the shard and validating its dataset both fail with exactly `message`, a SHARD_READ. */
 async function expectRefused(shard: string, message: string): Promise<void> {
   const err = await readError(shard);
-  expect(err).toBeInstanceOf(SceneGenError);
+  expect(err).toBeInstanceOf(DatasetError);
   expect([err.code, err.message]).toEqual(['SHARD_READ', message]);
   const check = await validateDataset(join(shard, '..'));
   expect(check.problems.map((p) => [p.name, p.problem])).toEqual([
@@ -167,7 +167,7 @@ describe('malformed .npy headers', () => {
   it.each(cases)('decodeNpy refuses %s with a SHARD_READ error', (_, bytes, what) => {
     expect(() => decodeNpy(bytes, 'x.npy')).toThrow(
       expect.objectContaining({
-        name: 'SceneGenError',
+        name: 'DatasetError',
         code: 'SHARD_READ',
         message: `decodeNpy: x.npy: ${what}`,
       }),

@@ -4,7 +4,7 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readShard, scanShard } from '@oxels/scene-gen';
+import { readShard, scanShard } from '@oxels/dataset';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUICK_TRAIN, runCli, shardLayout, tinyDataset } from './faultUtils.ts';
 

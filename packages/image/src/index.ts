@@ -33,6 +33,8 @@ export type { AxisTicks } from './charts/axisTicks.ts';
 export { axisTicks, formatTick } from './charts/axisTicks.ts';
 
 // PNG (encoding is pure; writeRgbPng is the file edge)
+export type { PngHeader } from './io/pngHeader.ts';
+export { readPngHeader } from './io/pngHeader.ts';
 export { encodeRgbPng } from './io/encodeRgbPng.ts';
 export { writeRgbPng } from './io/writeRgbPng.ts';
 

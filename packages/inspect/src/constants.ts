@@ -1,4 +1,4 @@
-import { CorrespondenceStatus } from '@oxels/raycast';
+import { CorrespondenceStatus } from '@oxels/core';
 import type { Rgb } from '@oxels/image';
 
 /** Display names of the correspondence statuses, by status code (docs/architecture.md#status-codes). */

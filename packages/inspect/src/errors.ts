@@ -1,3 +1,5 @@
+import { type Assert, assertFor, OxelsError } from '@oxels/core';
+
 /** Error codes of @oxels/inspect. */
 export type InspectErrorCode =
   | 'BAD_ARGUMENT'
@@ -6,27 +8,8 @@ export type InspectErrorCode =
   | 'SHARD_READ'
   | 'NO_DESCRIPTORS';
 
-/**
- * The one error class of @oxels/inspect: a code a caller can switch on, a message naming the culprit,
- * and the file path when there is one.
- */
-export class InspectError extends Error {
-  readonly code: InspectErrorCode;
-  readonly path?: string;
-  constructor(code: InspectErrorCode, message: string, path?: string) {
-    super(message);
-    this.name = 'InspectError';
-    this.code = code;
-    if (path !== undefined) this.path = path;
-  }
-}
+/** The error class of @oxels/inspect; `path` names the file when there is one. */
+export class InspectError extends OxelsError<InspectErrorCode> {}
 
-/** Throws an InspectError when `cond` is false; the message is built only then. */
-export function assert(
-  cond: unknown,
-  code: InspectErrorCode,
-  message: () => string,
-  path?: string,
-): asserts cond {
-  if (!cond) throw new InspectError(code, message(), path);
-}
+/** Throws a InspectError when `cond` is false; the message is built only then. */
+export const assert: Assert<InspectErrorCode> = assertFor(InspectError);

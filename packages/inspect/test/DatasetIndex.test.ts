@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { DatasetIndex } from '@oxels/inspect';
-import { readDataset } from '@oxels/scene-gen';
+import { readDataset } from '@oxels/dataset';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFixtureDataset } from './writeFixtureDataset.ts';
 

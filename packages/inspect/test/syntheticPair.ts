@@ -1,11 +1,6 @@
-import {
-  CorrespondenceStatus,
-  correspondenceStats,
-  createRng,
-  lookAtPose,
-  sampleWithoutReplacement,
-} from '@oxels/raycast';
-import { type ViewPairSample, sampleKey } from '@oxels/scene-gen';
+import { CorrespondenceStatus, createRng, sampleWithoutReplacement } from '@oxels/core';
+import { correspondenceStats, lookAtPose } from '@oxels/raycast';
+import { type ViewPairSample, sampleKey } from '@oxels/dataset';
 
 /** What `syntheticPair` builds: a flat textured wall seen by A and by B shifted sideways. */
 export interface SyntheticPairOptions {

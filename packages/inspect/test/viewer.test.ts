@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CorrespondenceStatus } from '@oxels/raycast';
-import type { ViewPairSample } from '@oxels/scene-gen';
+import { CorrespondenceStatus } from '@oxels/core';
+import type { ViewPairSample } from '@oxels/dataset';
 import {
   colourDescriptors,
   type ErrorPayload,

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DatasetManifest, type ManifestShard, ShardWriter, type ViewPairSample } from '@oxels/scene-gen';
+import { type DatasetManifest, type ManifestShard, ShardWriter, type ViewPairSample } from '@oxels/dataset';
 import { type SyntheticPairOptions, syntheticPair } from './syntheticPair.ts';
 
 /**

@@ -14,10 +14,6 @@ export type { PixelHit, Projector, Ray3 } from './camera/projection.ts';
 export { prepareProjection, projectPoint, unprojectPixel, pixelRay } from './camera/projection.ts';
 export { toThreeCamera, fromThreeCamera } from './camera/threeCamera.ts';
 
-// randomness
-export type { Rng } from './random.ts';
-export { createRng, sampleWithoutReplacement } from './random.ts';
-
 // scene BVH and ray casting
 export type { SceneMesh, SceneBVH, BuildSceneBVHOptions } from './bvh/SceneBVH.ts';
 export { buildSceneBVH, sceneBVHFromBuffers, DEFAULT_BUILD_SCENE_BVH_OPTIONS } from './bvh/SceneBVH.ts';
@@ -25,8 +21,7 @@ export type { RayHit } from './bvh/raycastScene.ts';
 export { raycastFirst, raycastAny, createRayHit } from './bvh/raycastScene.ts';
 export { boxIntersectsScene } from './bvh/boxIntersectsScene.ts';
 
-// correspondences and ray-cast layers
-export { CorrespondenceStatus, NO_INSTANCE } from './constants.ts';
+// correspondences and ray-cast layers (status codes: @oxels/core)
 export type {
   CorrespondenceMap,
   CorrespondenceOptions,

@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { barWithMessages, intFlag, numberFlag, progressBar, sizeFlag } from '@oxels/scene-gen/cli';
+import { barWithMessages, intFlag, numberFlag, progressBar, sizeFlag } from '@oxels/core';
 import {
   DEFAULT_ASSET_CACHE_DIR,
   DEFAULT_GENERATE_CONFIG,

@@ -1,4 +1,5 @@
-// @oxels/scene-gen: assets, scene composition, camera pairs, rendering, shards.
+// @oxels/scene-gen: assets, scene composition, camera pairs, rendering, and the gen-scenes pipeline
+// that writes them into dataset shards (@oxels/dataset).
 
 // assets
 export type { Asset, AssetMaterial, AssetPart, Box3Data, ImageRGBA, RoomLabel } from './assets/Asset.ts';
@@ -14,7 +15,6 @@ export { DEFAULT_ROOM_LOAD_OPTIONS, loadRoomPly, parseRoomPly } from './assets/l
 export type { SignedAxis } from './assets/upAxis.ts';
 export { detectUpAxis } from './assets/upAxis.ts';
 export { decodeImage } from './assets/decodeImage.ts';
-export { type PngHeader, readPngHeader } from './assets/pngHeader.ts';
 export type { DefaultAssetDirs } from './assets/embedded/ensureDefaultAssets.ts';
 export { ensureDefaultAssets } from './assets/embedded/ensureDefaultAssets.ts';
 export type {
@@ -57,7 +57,6 @@ export { generateDataset } from './generate/generateDataset.ts';
 export type { LivePairsOptions } from './generate/livePairs.ts';
 export { livePairs } from './generate/livePairs.ts';
 export type { PairTimings } from './generate/generatePair.ts';
-export { deriveSeed } from './generate/seeds.ts';
 
 // render (headless three.js on Dawn; only this area creates GPU contexts)
 export type { AdapterSummary, GpuBackend, RendererOptions, ToneMappingName } from './render/Renderer.ts';
@@ -68,22 +67,6 @@ export type { ThreeAssetPart } from './render/ThreeAssetCache.ts';
 export { ThreeAssetCache } from './render/ThreeAssetCache.ts';
 export type { RenderedView, RenderViewOptions } from './render/renderView.ts';
 export { DEFAULT_RENDER_VIEW_OPTIONS, renderView } from './render/renderView.ts';
-
-// shards
-export type { ViewPairMeta, ViewPairSample } from './shards/ViewPairSample.ts';
-export type { DecodeSampleOptions, SampleFile } from './shards/sampleCodec.ts';
-export { DEFAULT_DECODE_SAMPLE_OPTIONS, encodeSample, decodeSample } from './shards/sampleCodec.ts';
-export type { NpyArray } from './shards/npy.ts';
-export { encodeNpy, decodeNpy } from './shards/npy.ts';
-export type { NpyLayout } from './shards/schema.ts';
-export { OPTIONAL_LAYERS, SAMPLE_ARRAYS, SAMPLE_FILES, shardName, sampleKey } from './shards/schema.ts';
-export type { ShardRecord } from './shards/ShardWriter.ts';
-export { ShardWriter } from './shards/ShardWriter.ts';
-export { listShards, readShard, readDataset, scanShard } from './shards/readShards.ts';
-export type { DatasetValidation, ShardProblem } from './shards/validateDataset.ts';
-export { validateDataset } from './shards/validateDataset.ts';
-export type { DatasetManifest, ManifestShard, StatusCounts } from './shards/DatasetManifest.ts';
-export { readManifest, manifestPartName, writeJsonAtomic } from './shards/manifest.ts';
 
 // errors and constants
 export { SceneGenError, AssetLoadError } from './errors.ts';

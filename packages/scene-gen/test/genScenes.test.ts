@@ -7,24 +7,22 @@ import { promisify } from 'node:util';
 import {
   buildSceneBVH,
   type Camera,
-  CorrespondenceStatus as S,
   createRayHit,
   pixelRay,
   prepareProjection,
   projectPoint,
   raycastFirst,
 } from '@oxels/raycast';
+import { CorrespondenceStatus as S } from '@oxels/core';
 import {
   type Asset,
   assetSceneMeshes,
-  type DatasetManifest,
   ensureDefaultAssets,
   listSceneNNRooms,
   listShapeNetObjects,
   loadAsset,
-  readDataset,
-  type ViewPairSample,
 } from '@oxels/scene-gen';
+import { type DatasetManifest, readDataset, type ViewPairSample } from '@oxels/dataset';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAfterFirstShard } from './killAfterFirstShard.ts';
 

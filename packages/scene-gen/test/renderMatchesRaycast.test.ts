@@ -3,10 +3,10 @@ import {
   type Camera,
   intrinsicsFromFov,
   lookAtPose,
-  NO_INSTANCE,
   raycastDepthMap,
   type SceneMesh,
 } from '@oxels/raycast';
+import { NO_INSTANCE } from '@oxels/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Asset,

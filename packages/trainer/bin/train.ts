@@ -3,8 +3,8 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { formatDuration, intFlag, numberFlag, progressBar, rangeFlag, sizeFlag } from '@oxels/scene-gen/cli';
-import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG } from '@oxels/scene-gen';
+import { formatDuration, intFlag, numberFlag, progressBar, rangeFlag, sizeFlag } from '@oxels/core';
+import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG } from '@oxels/scene-gen/live';
 import {
   BACKEND_NAMES,
   DEFAULT_CROP,

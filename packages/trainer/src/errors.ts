@@ -1,3 +1,5 @@
+import { type Assert, assertFor, OxelsError } from '@oxels/core';
+
 /**
  * Error codes of @oxels/trainer. Add a code here when a new kind of failure needs its own handling.
  * - BAD_ARGUMENT: a caller passed an invalid value (shape, range, option).
@@ -13,19 +15,8 @@ export type TrainerErrorCode =
   | 'BACKEND_UNAVAILABLE'
   | 'NON_FINITE';
 
-/** The one error class of @oxels/trainer: a code a caller can switch on, and the file path when there is one. */
-export class TrainerError extends Error {
-  readonly code: TrainerErrorCode;
-  readonly path: string | undefined;
-  constructor(code: TrainerErrorCode, message: string, path?: string) {
-    super(message);
-    this.name = 'TrainerError';
-    this.code = code;
-    this.path = path;
-  }
-}
+/** The error class of @oxels/trainer; `path` names the file when there is one. */
+export class TrainerError extends OxelsError<TrainerErrorCode> {}
 
 /** Throws a TrainerError when `cond` is false; the message is built only then. */
-export function assert(cond: unknown, code: TrainerErrorCode, message: () => string): asserts cond {
-  if (!cond) throw new TrainerError(code, message());
-}
+export const assert: Assert<TrainerErrorCode> = assertFor(TrainerError);

@@ -2,14 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CorrespondenceStatus, createRng } from '@oxels/raycast';
-import {
-  DEFAULT_ASSET_CACHE_DIR,
-  DEFAULT_GENERATE_CONFIG,
-  generateDataset,
-  readDataset,
-  type ViewPairSample,
-} from '@oxels/scene-gen';
+import { CorrespondenceStatus, createRng } from '@oxels/core';
+import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG, generateDataset } from '@oxels/scene-gen';
+import { readDataset, type ViewPairSample } from '@oxels/dataset';
 import { BatchStream, sampleViewPair, shuffledSamples } from '@oxels/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -1,7 +1,5 @@
 import { type Command, CommanderError, InvalidArgumentError } from 'commander';
-import { ImageError } from '@oxels/image';
-import { SceneGenError } from '@oxels/scene-gen';
-import { TrainerError } from '@oxels/trainer';
+import { OxelsError } from '@oxels/core';
 import { InspectError } from '../errors.ts';
 
 /** Where a command writes: the process's streams in bin/, buffers in tests. */
@@ -49,12 +47,7 @@ export async function runCli(io: CliIO, body: () => Promise<number>): Promise<nu
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (
-      err instanceof InspectError ||
-      err instanceof SceneGenError ||
-      err instanceof ImageError ||
-      err instanceof TrainerError
-    ) {
+    if (err instanceof OxelsError) {
       io.err(`error: ${err.message}\n`);
       return err instanceof InspectError && err.code === 'BAD_ARGUMENT' ? EXIT.usage : EXIT.failed;
     }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { writeRgbPng } from '@oxels/image';
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import {
   type BackendName,
   decodeImage,

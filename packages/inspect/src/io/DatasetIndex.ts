@@ -1,14 +1,14 @@
 import { basename } from 'node:path';
 import {
+  DatasetError,
   type DatasetManifest,
   decodeSample,
   listShards,
   readManifest,
   SAMPLE_FILES,
-  SceneGenError,
   type ViewPairMeta,
   type ViewPairSample,
-} from '@oxels/scene-gen';
+} from '@oxels/dataset';
 import { InspectError } from '../errors.ts';
 import { readTarEntry, type TarEntry, tarIndex } from './tarIndex.ts';
 
@@ -58,7 +58,7 @@ export class DatasetIndex {
    */
   static async open(dir: string): Promise<DatasetIndex> {
     const rethrow = (code: 'MISSING_DIR' | 'SHARD_READ') => (err: unknown) => {
-      if (!(err instanceof SceneGenError)) throw err;
+      if (!(err instanceof DatasetError)) throw err;
       throw new InspectError(code, `DatasetIndex.open: ${err.message}`, err.path ?? dir);
     };
     const shards = attempt(() => listShards(dir), rethrow('MISSING_DIR'));
@@ -153,7 +153,7 @@ export class DatasetIndex {
       try {
         return decodeSample(key, files, ref.shard);
       } catch (err) {
-        if (!(err instanceof SceneGenError)) throw err;
+        if (!(err instanceof DatasetError)) throw err;
         throw new InspectError('SHARD_READ', `DatasetIndex.sample: ${err.message}`, ref.shard);
       }
     })();

@@ -1,5 +1,5 @@
 import { getPixel, viridis } from '@oxels/image';
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import { describe, expect, it } from 'vitest';
 import { descriptorAt, descriptorMap } from './DescriptorMap.ts';
 import { distanceHeatmap } from './distanceHeatmap.ts';

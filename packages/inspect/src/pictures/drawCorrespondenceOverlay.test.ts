@@ -1,5 +1,5 @@
 import { getPixel, positionColour } from '@oxels/image';
-import { CorrespondenceStatus, createRng } from '@oxels/raycast';
+import { CorrespondenceStatus, createRng } from '@oxels/core';
 import { describe, expect, it } from 'vitest';
 import { syntheticPair } from '../../test/syntheticPair.ts';
 import { LEGEND_COLOURS } from '../constants.ts';

@@ -11,8 +11,8 @@ import {
   upscaleNearest,
   wrapRgb,
 } from '@oxels/image';
-import { CorrespondenceStatus, createRng } from '@oxels/raycast';
-import type { ViewPairSample } from '@oxels/scene-gen';
+import { CorrespondenceStatus, createRng } from '@oxels/core';
+import type { ViewPairSample } from '@oxels/dataset';
 import { LEGEND_COLOURS, STATUS_MARKER_COLOURS } from '../constants.ts';
 import { assert } from '../errors.ts';
 import { spreadSample } from './spreadSample.ts';

@@ -1,6 +1,6 @@
 // The pictures of `inspect --run`: PCA of a pair with one basis, and query heatmaps with their markers.
 import { createRgbImage, getPixel } from '@oxels/image';
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import { describe, expect, it } from 'vitest';
 import { type DescriptorMap, descriptorMap } from './DescriptorMap.ts';
 import { matchHeatmaps } from './matchHeatmaps.ts';

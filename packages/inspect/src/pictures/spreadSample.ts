@@ -1,4 +1,4 @@
-import type { Rng } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 
 /**
  * Picks up to `count` of the `candidates` (indices into `xs`/`ys`) spread out over the plane:

@@ -1,6 +1,6 @@
 import type { RgbImage } from '@oxels/image';
-import { CorrespondenceStatus, type Rng } from '@oxels/raycast';
-import type { ViewPairSample } from '@oxels/scene-gen';
+import { CorrespondenceStatus, type Rng } from '@oxels/core';
+import type { ViewPairSample } from '@oxels/dataset';
 import { type Image2D, pixelMapping, randomHomography, warpImage } from '@oxels/trainer';
 
 /**

@@ -1,4 +1,4 @@
-import type { ViewPairSample } from '@oxels/scene-gen';
+import type { ViewPairSample } from '@oxels/dataset';
 import { type DescriptorMap, descriptorMap } from '../pictures/DescriptorMap.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { DatasetManifest, ViewPairMeta, ViewPairSample } from '@oxels/scene-gen';
+import type { DatasetManifest, ViewPairMeta, ViewPairSample } from '@oxels/dataset';
 import { STATUS_NAMES } from '../constants.ts';
 
 /** The JSON of `/api/pair/KEY`: a pair's metadata and all of its K correspondences. */

@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { basename, resolve } from 'node:path';
 import { encodeRgbPng } from '@oxels/image';
-import { CorrespondenceStatus } from '@oxels/raycast';
-import { SAMPLE_FILES } from '@oxels/scene-gen';
+import { CorrespondenceStatus } from '@oxels/core';
+import { SAMPLE_FILES } from '@oxels/dataset';
 import { DEFAULT_VIEWER_PORT } from '../constants.ts';
 import { InspectError } from '../errors.ts';
 import { DatasetIndex } from '../io/DatasetIndex.ts';

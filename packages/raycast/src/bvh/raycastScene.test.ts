@@ -2,11 +2,11 @@ import {
   boxIntersectsScene,
   buildSceneBVH,
   createRayHit,
-  createRng,
   RaycastError,
   raycastAny,
   raycastFirst,
 } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import { BufferAttribute, BufferGeometry, DoubleSide, Ray, Vector3 } from 'three';
 import { MeshBVH } from 'three-mesh-bvh';
 import { describe, expect, it } from 'vitest';

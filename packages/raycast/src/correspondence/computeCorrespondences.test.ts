@@ -12,11 +12,11 @@ import {
   projectPoint,
   raycastDepthMap,
   raycastFirst,
-  CorrespondenceStatus as S,
   type SceneBVH,
   unprojectPixel,
   type Vec3,
 } from '@oxels/raycast';
+import { CorrespondenceStatus as S } from '@oxels/core';
 import { describe, expect, it } from 'vitest';
 import { boxRoom, quad, rayPlane } from '../../test/analyticScenes.ts';
 

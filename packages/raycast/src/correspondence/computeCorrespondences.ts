@@ -3,9 +3,8 @@ import type { SceneBVH } from '../bvh/SceneBVH.ts';
 import type { Camera } from '../camera/Camera.ts';
 import { validateCamera } from '../camera/Camera.ts';
 import { prepareProjection, projectPoint } from '../camera/projection.ts';
-import { CorrespondenceStatus } from '../constants.ts';
+import { CorrespondenceStatus, createRng, sampleWithoutReplacement } from '@oxels/core';
 import { assert } from '../errors.ts';
-import { createRng, sampleWithoutReplacement } from '../random.ts';
 
 /**
  * The correspondence map of a view pair (A, B): K sampled pixels of A, each with a status and, for

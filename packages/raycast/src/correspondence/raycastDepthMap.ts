@@ -2,7 +2,7 @@ import { createRayHit, raycastFirst } from '../bvh/raycastScene.ts';
 import type { SceneBVH } from '../bvh/SceneBVH.ts';
 import type { Camera } from '../camera/Camera.ts';
 import { validateCamera } from '../camera/Camera.ts';
-import { NO_INSTANCE } from '../constants.ts';
+import { NO_INSTANCE } from '@oxels/core';
 
 /** Full-view layers by ray casting: exact z-depth and instance id at every pixel centre. */
 export interface RaycastLayers {

@@ -3,13 +3,12 @@ import type { Worker } from 'node:worker_threads';
 import type { SceneBVH } from '../bvh/SceneBVH.ts';
 import type { Camera } from '../camera/Camera.ts';
 import { validateCamera } from '../camera/Camera.ts';
-import { NO_INSTANCE } from '../constants.ts';
+import { NO_INSTANCE, startModuleWorker } from '@oxels/core';
 import type { CorrespondenceMap, CorrespondenceOptions } from '../correspondence/computeCorrespondences.ts';
 import { sampleCorrespondencePixels } from '../correspondence/computeCorrespondences.ts';
 import type { RaycastLayers } from '../correspondence/raycastDepthMap.ts';
 import { assert, RaycastError } from '../errors.ts';
 import type { PoolRequest } from './raycastWorker.ts';
-import { startModuleWorker } from './startModuleWorker.ts';
 
 /**
  * Ray casting spread over worker threads. The scene's arrays live on SharedArrayBuffers, so each

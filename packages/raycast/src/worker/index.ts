@@ -1,4 +1,2 @@
-// @oxels/raycast/worker: worker-thread helpers (Node only).
+// @oxels/raycast/worker: ray casting spread over worker threads (Node only).
 export { RaycastPool } from './RaycastPool.ts';
-export { startModuleWorker, startModuleProcess } from './startModuleWorker.ts';
-export { AsyncQueue } from './AsyncQueue.ts';

@@ -2,7 +2,7 @@ import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { AssetLoadError } from '../errors.ts';
 import type { ImageRGBA } from './Asset.ts';
-import { readPngHeader } from './pngHeader.ts';
+import { readPngHeader } from '@oxels/image';
 
 /** Largest texture we decode (pixels); ShapeNet's are at most a few megapixels. */
 const MAX_TEXTURE_MEGAPIXELS = 64;

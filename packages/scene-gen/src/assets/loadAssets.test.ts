@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssetLoadError, SceneGenError } from '../errors.ts';
 import { encodeRoomPly } from './embedded/encodeRoomPly.ts';

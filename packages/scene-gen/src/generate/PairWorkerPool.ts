@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { startModuleProcess } from '@oxels/raycast/worker';
+import { startModuleProcess } from '@oxels/core';
 import { SceneGenError } from '../errors.ts';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './pairWorker.ts';
 

@@ -1,8 +1,11 @@
 import { basename } from 'node:path';
 import { SceneGenError } from '../errors.ts';
-import { GENERATE_CONFIG_FILE, MANIFEST_FILE } from '../shards/datasetFiles.ts';
-import type { DatasetRecord } from '../shards/datasetRecords.ts';
-import type { DatasetManifest } from '../shards/DatasetManifest.ts';
+import {
+  GENERATE_CONFIG_FILE,
+  MANIFEST_FILE,
+  type DatasetRecord,
+  type DatasetManifest,
+} from '@oxels/dataset';
 
 /**
  * What decides the bytes of a dataset: the generator and the GenerateConfig. The RunOptions (--out,

@@ -1,7 +1,8 @@
 import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CorrespondenceStats } from '@oxels/raycast';
-import { SceneGenError, ShardWriteError, systemErrorText } from '../errors.ts';
+import { SceneGenError } from '../errors.ts';
+import { FileWriteError, systemErrorText, writeJsonAtomic } from '@oxels/core';
 import {
   datasetFiles,
   GENERATE_CONFIG_FILE,
@@ -9,19 +10,18 @@ import {
   MANIFEST_FILE,
   removeDatasetFiles,
   staleTemporaries,
-} from '../shards/datasetFiles.ts';
-import { readDatasetRecords, writeConfigRecord } from '../shards/datasetRecords.ts';
-import type { DatasetManifest, StatusCounts } from '../shards/DatasetManifest.ts';
-import {
+  readDatasetRecords,
+  writeConfigRecord,
+  type DatasetManifest,
+  type StatusCounts,
   addCounts,
   buildManifest,
   emptyCounts,
   manifestPartName,
   mergeManifestParts,
-  writeJsonAtomic,
-} from '../shards/manifest.ts';
-import { shardName } from '../shards/schema.ts';
-import { ShardWriter } from '../shards/ShardWriter.ts';
+  shardName,
+  ShardWriter,
+} from '@oxels/dataset';
 import { checkResume } from './checkResume.ts';
 import { type GenerateConfig, type RunOptions, validateGenerateConfig } from './GenerateConfig.ts';
 import type { PairTimings } from './generatePair.ts';
@@ -73,7 +73,7 @@ const GENERATOR = { name: '@oxels/scene-gen', version: packageVersion() };
  * config are kept (resume; see keptShards for what "complete" means); a directory holding a dataset of
  * another config is refused with SceneGenError('CONFIG_MISMATCH') unless `run.force`. Pairs are generated
  * on `run.workers` worker processes and written in order, so the bytes do not depend on the number of
- * workers or machines. A failed write (a full disk) throws a ShardWriteError naming the file, after
+ * workers or machines. A failed write (a full disk) throws a FileWriteError naming the file, after
  * removing its temporary; the complete shards stay, and the same call resumes.
  */
 export async function generateDataset(
@@ -124,7 +124,7 @@ export async function generateDataset(
   const todo = mine.filter((s) => !records.has(s));
   // A failed write names the file, and that the complete shards (records) are kept for a rerun.
   const resumable = (err: unknown) =>
-    err instanceof ShardWriteError ? resumableWriteError(err, records.size) : err;
+    err instanceof FileWriteError ? resumableWriteError(err, records.size) : err;
   await writeConfigRecord(run.out, GENERATOR, identity.config).catch((err) => {
     throw resumable(err);
   });
@@ -247,8 +247,8 @@ async function writeManifest(run: RunOptions, name: string, manifest: DatasetMan
  * A failed write as gen-scenes reports it: the file, the system's reason, and that the complete shards
  * stay (a shard gets its final name only once complete), so the same command resumes.
  */
-function resumableWriteError(err: ShardWriteError, kept: number): ShardWriteError {
-  return new ShardWriteError(
+function resumableWriteError(err: FileWriteError, kept: number): FileWriteError {
+  return new FileWriteError(
     `gen-scenes: cannot write ${err.path}: ${systemErrorText(err.cause)}; ${kept} complete shard${kept === 1 ? '' : 's'} kept, rerun the same command to resume`,
     err.path!,
     err.cause,

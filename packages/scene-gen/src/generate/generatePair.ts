@@ -3,9 +3,9 @@ import {
   type CorrespondenceStats,
   computeCorrespondences,
   correspondenceStats,
-  createRng,
   intrinsicsFromFov,
 } from '@oxels/raycast';
+import { createRng, deriveSeed } from '@oxels/core';
 import type { Asset } from '../assets/Asset.ts';
 import type { Scene } from 'three/webgpu';
 import { SceneGenError } from '../errors.ts';
@@ -17,10 +17,8 @@ import type { ThreeAssetCache } from '../render/ThreeAssetCache.ts';
 import type { ComposedRoom } from '../scene/composeScene.ts';
 import { randomLighting } from '../scene/randomLighting.ts';
 import { type CameraPair, sampleCameraPair } from '../scene/sampleCameraPair.ts';
-import { encodeSample, type SampleFile } from '../shards/sampleCodec.ts';
-import { sampleKey } from '../shards/schema.ts';
+import { encodeSample, type SampleFile, sampleKey } from '@oxels/dataset';
 import type { GenerateConfig } from './GenerateConfig.ts';
-import { deriveSeed } from './seeds.ts';
 
 /** Milliseconds spent in each stage of one pair. */
 export interface PairTimings {

@@ -1,10 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SceneGenError } from '../errors.ts';
-import type { ManifestShard } from '../shards/DatasetManifest.ts';
-import { scanShard } from '../shards/readShards.ts';
-import type { DecodeSampleOptions } from '../shards/sampleCodec.ts';
-import { shardName } from '../shards/schema.ts';
+import { type ManifestShard, scanShard, type DecodeSampleOptions, shardName } from '@oxels/dataset';
 
 /**
  * The shards of an earlier run that a resumed run keeps, by shard index. A shard is kept only when it

@@ -1,11 +1,9 @@
-import { AsyncQueue } from '@oxels/raycast/worker';
-import { decodeSample } from '../shards/sampleCodec.ts';
-import type { ViewPairSample } from '../shards/ViewPairSample.ts';
+import { AsyncQueue } from '@oxels/core';
+import { decodeSample, type ViewPairSample } from '@oxels/dataset';
 import { type GenerateConfig, validateGenerateConfig } from './GenerateConfig.ts';
 import type { GenerateHooks } from './generateDataset.ts';
 import { PairWorkerPool } from './PairWorkerPool.ts';
 import type { WorkerRequest } from './pairWorker.ts';
-import { resolveAssets } from './resolveAssets.ts';
 
 /** Options of `livePairs`. */
 export interface LivePairsOptions {
@@ -35,6 +33,8 @@ export async function* livePairs(
     numShards: 1,
     assetCache: options.assetCache,
   });
+  // Loaded here, not at the top: importing @oxels/scene-gen/live (for its defaults) stays cheap.
+  const { resolveAssets } = await import('./resolveAssets.ts');
   const { scenenn, shapenet, rooms, objects } = await resolveAssets(config, options.assetCache, log, warn);
   const pool = PairWorkerPool.start(
     { config: { ...config, scenenn, shapenet }, rooms, objects, renderer: {} },

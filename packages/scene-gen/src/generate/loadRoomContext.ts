@@ -1,11 +1,10 @@
-import { createRng } from '@oxels/raycast';
+import { createRng, deriveSeed } from '@oxels/core';
 import type { Asset } from '../assets/Asset.ts';
 import type { ObjectRef, RoomRef } from '../assets/listAssets.ts';
 import { loadAsset } from '../assets/loadAssets.ts';
 import { composeRoom } from '../scene/composeScene.ts';
 import type { GenerateConfig } from './GenerateConfig.ts';
 import type { RoomContext } from './generatePair.ts';
-import { deriveSeed } from './seeds.ts';
 
 /** Objects offered to one room: a seeded subset of the object list (all of it when small). */
 const OBJECT_POOL_SIZE = 32;

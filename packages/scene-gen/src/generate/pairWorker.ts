@@ -4,7 +4,7 @@ import type { CorrespondenceStats } from '@oxels/raycast';
 import type { ObjectRef, RoomRef } from '../assets/listAssets.ts';
 import { createRenderer, type Renderer, type RendererOptions } from '../render/Renderer.ts';
 import { ThreeAssetCache } from '../render/ThreeAssetCache.ts';
-import type { SampleFile } from '../shards/sampleCodec.ts';
+import type { SampleFile } from '@oxels/dataset';
 import type { GenerateConfig } from './GenerateConfig.ts';
 import { generatePair, type PairTimings, type RoomContext } from './generatePair.ts';
 import { AssetStore, loadRoomContext } from './loadRoomContext.ts';

@@ -1,4 +1,4 @@
-import { NO_INSTANCE } from '@oxels/raycast';
+import { NO_INSTANCE } from '@oxels/core';
 import { Color, Matrix4, Mesh, Scene } from 'three/webgpu';
 import type { Asset } from '../assets/Asset.ts';
 import type { SceneSpec } from '../scene/SceneSpec.ts';

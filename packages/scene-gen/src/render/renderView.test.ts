@@ -2,13 +2,13 @@ import {
   type Camera,
   intrinsicsFromFov,
   lookAtPose,
-  NO_INSTANCE,
   pixelRay,
   prepareProjection,
   projectPoint,
   unprojectPixel,
   type Vec3,
 } from '@oxels/raycast';
+import { NO_INSTANCE } from '@oxels/core';
 import { BufferAttribute } from 'three';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageRGBA } from '../assets/Asset.ts';

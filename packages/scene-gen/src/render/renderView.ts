@@ -1,4 +1,5 @@
-import { type Camera, NO_INSTANCE, toThreeCamera, validateCamera } from '@oxels/raycast';
+import { type Camera, toThreeCamera, validateCamera } from '@oxels/raycast';
+import { NO_INSTANCE } from '@oxels/core';
 import { ColorManagement, type PerspectiveCamera, type Scene } from 'three/webgpu';
 import { assert } from '../errors.ts';
 import { rgbaToRgb } from './colorUtils.ts';

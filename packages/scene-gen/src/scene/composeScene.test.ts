@@ -2,11 +2,11 @@ import { BoxGeometry } from 'three';
 import {
   boxIntersectsScene,
   buildSceneBVH,
-  createRng,
   intrinsicsFromFov,
   viewDirection,
   cameraCentre,
 } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import { describe, expect, it } from 'vitest';
 import type { Asset, AssetPart } from '../assets/Asset.ts';
 import { CAMERA_PAIR_RELAXATION, sampleCameraPair } from './sampleCameraPair.ts';

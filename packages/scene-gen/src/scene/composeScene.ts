@@ -1,4 +1,5 @@
-import { buildSceneBVH, type Rng, type SceneMesh } from '@oxels/raycast';
+import { buildSceneBVH, type SceneMesh } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 import type { Asset, Box3Data } from '../assets/Asset.ts';
 import { detectFloor } from './detectFloor.ts';
 import { type PlacementOptions, placeObjects } from './placeObjects.ts';

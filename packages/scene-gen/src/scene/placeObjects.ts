@@ -1,4 +1,5 @@
-import { boxIntersectsScene, createRayHit, raycastFirst, type Rng, type SceneBVH } from '@oxels/raycast';
+import { boxIntersectsScene, createRayHit, raycastFirst, type SceneBVH } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 import type { Asset, Box3Data } from '../assets/Asset.ts';
 import type { PlacedObject } from './SceneSpec.ts';
 import { placementTransform, transformBox } from './transforms.ts';

@@ -1,4 +1,4 @@
-import type { Rng } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 import type { Box3Data } from '../assets/Asset.ts';
 import type { Lighting } from './SceneSpec.ts';
 

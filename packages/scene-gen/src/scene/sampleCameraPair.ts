@@ -5,10 +5,10 @@ import {
   createRayHit,
   lookAtPose,
   raycastFirst,
-  type Rng,
   type SceneBVH,
   type Vec3,
 } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 import type { Box3Data } from '../assets/Asset.ts';
 import { SceneGenError } from '../errors.ts';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { readDataset, type ViewPairSample } from '@oxels/scene-gen';
+import { readDataset, type ViewPairSample } from '@oxels/dataset';
 import { afterAll, expect, it } from 'vitest';
 
 const root = new URL('../../../../', import.meta.url).pathname;

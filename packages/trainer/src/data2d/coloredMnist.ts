@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '@oxels/raycast';
+import { createRng, type Rng } from '@oxels/core';
 import { assert } from '../errors.ts';
 import type { ImageSet } from './ImageSet.ts';
 import { type GreyDigits, loadIdxDirectory, loadNpmMnistDigits } from './mnistDigits.ts';

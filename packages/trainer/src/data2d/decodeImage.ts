@@ -1,5 +1,5 @@
 import { convertIndexedToRgb, decode as decodePng, type DecodedPng } from 'fast-png';
-import { readPngHeader } from '@oxels/scene-gen';
+import { readPngHeader } from '@oxels/image';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { TrainerError } from '../errors.ts';
 import type { Image2D } from '../warp2d/Image2D.ts';

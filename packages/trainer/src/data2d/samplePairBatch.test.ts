@@ -1,4 +1,4 @@
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import { describe, expect, it } from 'vitest';
 import { NO_PHOTOMETRIC_JITTER } from '../warp2d/photometricJitter.ts';
 import { imageAt, type ImageSet } from './ImageSet.ts';

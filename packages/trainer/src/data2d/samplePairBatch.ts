@@ -1,4 +1,4 @@
-import type { Rng } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 import { assert } from '../errors.ts';
 import { DEFAULT_WARP_PAIR_OPTIONS, type WarpPairOptions, warpPair } from '../warp2d/warpPair.ts';
 import type { LossBatch } from '../data3d/LossBatch.ts';

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
-import { AsyncQueue, startModuleWorker } from '@oxels/raycast/worker';
-import type { GenerateConfig, LivePairsOptions } from '@oxels/scene-gen';
+import { AsyncQueue, startModuleWorker } from '@oxels/core';
+import type { GenerateConfig, LivePairsOptions } from '@oxels/scene-gen/live';
 import { TrainerError } from '../errors.ts';
 import type { LossBatch } from './LossBatch.ts';
 import type { ViewPairSampleOptions } from './sampleViewPair.ts';

@@ -1,8 +1,9 @@
 // Worker thread of BatchStream: reads (or generates) view pairs, samples them and sends LossBatches,
 // one per credit the main thread grants, so that decoding overlaps training and memory stays bounded.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createRng } from '@oxels/raycast';
-import { livePairs, type ViewPairSample } from '@oxels/scene-gen';
+import { createRng } from '@oxels/core';
+import { livePairs } from '@oxels/scene-gen/live';
+import type { ViewPairSample } from '@oxels/dataset';
 import { batchExamples } from './batchExamples.ts';
 import type { BatchSourceSpec } from './BatchStream.ts';
 import { DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, sampleViewPair, sampleViewPairPixels } from './sampleViewPair.ts';

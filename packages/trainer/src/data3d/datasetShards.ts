@@ -1,4 +1,4 @@
-import { type ShardProblem, validateDataset } from '@oxels/scene-gen';
+import { type ShardProblem, validateDataset } from '@oxels/dataset';
 import { TrainerError } from '../errors.ts';
 
 /** Options of `datasetShards`. */

@@ -1,5 +1,5 @@
-import { CorrespondenceStatus, type Rng } from '@oxels/raycast';
-import type { ViewPairSample } from '@oxels/scene-gen';
+import { CorrespondenceStatus, type Rng } from '@oxels/core';
+import type { ViewPairSample } from '@oxels/dataset';
 import { assert } from '../errors.ts';
 
 /** How a view pair becomes training samples. */

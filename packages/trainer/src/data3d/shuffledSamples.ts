@@ -1,5 +1,5 @@
-import type { Rng } from '@oxels/raycast';
-import { listShards, readShard, type ViewPairSample } from '@oxels/scene-gen';
+import type { Rng } from '@oxels/core';
+import { listShards, readShard, type ViewPairSample } from '@oxels/dataset';
 
 /** Options of `shuffledSamples`. */
 export interface ShuffleOptions {

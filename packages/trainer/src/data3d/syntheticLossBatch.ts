@@ -1,4 +1,4 @@
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import type { LossBatch } from './LossBatch.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { countFlag, intFlag } from '@oxels/scene-gen/cli';
+import { countFlag, intFlag } from '@oxels/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { initBackend } from '../backend/initBackend.ts';
 import { BACKEND_NAMES, type BackendName } from '../constants.ts';

@@ -1,5 +1,5 @@
-import { CorrespondenceStatus, createRng, type Rng } from '@oxels/raycast';
-import type { ViewPairSample } from '@oxels/scene-gen';
+import { CorrespondenceStatus, createRng, type Rng } from '@oxels/core';
+import type { ViewPairSample } from '@oxels/dataset';
 import { describe, expect, it } from 'vitest';
 import {
   correspondenceBenchmark,

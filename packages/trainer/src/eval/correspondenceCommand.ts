@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { encodeNpy, readDataset, readManifest, SceneGenError } from '@oxels/scene-gen';
-import { countFlag, intFlag } from '@oxels/scene-gen/cli';
+import { encodeNpy, readDataset, readManifest } from '@oxels/dataset';
+import { countFlag, intFlag, OxelsError } from '@oxels/core';
 import { Command, Option } from 'commander';
 import { initBackend } from '../backend/initBackend.ts';
 import { datasetShards } from '../data3d/datasetShards.ts';
@@ -222,7 +222,7 @@ export function correspondenceCommand(): Command {
       try {
         await run(flags);
       } catch (err) {
-        if (!(err instanceof TrainerError || err instanceof SceneGenError)) throw err;
+        if (!(err instanceof OxelsError)) throw err;
         process.stderr.write(`eval correspondence: error: ${err.message}\n`);
         process.exitCode = 1;
       }

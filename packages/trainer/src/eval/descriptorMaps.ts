@@ -1,4 +1,4 @@
-import type { ViewPairSample } from '@oxels/scene-gen';
+import type { ViewPairSample } from '@oxels/dataset';
 import { assert } from '../errors.ts';
 import { describeImages } from '../model/describeImages.ts';
 import type { UNet } from '../model/UNet.ts';

@@ -1,5 +1,5 @@
-import { createRng } from '@oxels/raycast';
-import type { ViewPairSample } from '@oxels/scene-gen';
+import { createRng } from '@oxels/core';
+import type { ViewPairSample } from '@oxels/dataset';
 import type { LossNorm } from '../constants.ts';
 import { assert } from '../errors.ts';
 import {

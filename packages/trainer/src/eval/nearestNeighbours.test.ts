@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '@oxels/raycast';
+import { createRng, type Rng } from '@oxels/core';
 import { describe, expect, it } from 'vitest';
 import type { LossNorm } from '../constants.ts';
 import type { DescriptorMap } from './descriptorMaps.ts';

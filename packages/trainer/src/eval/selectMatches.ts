@@ -1,5 +1,5 @@
-import { CorrespondenceStatus, type Rng, sampleWithoutReplacement } from '@oxels/raycast';
-import type { ViewPairSample } from '@oxels/scene-gen';
+import { CorrespondenceStatus, type Rng, sampleWithoutReplacement } from '@oxels/core';
+import type { ViewPairSample } from '@oxels/dataset';
 import { assert } from '../errors.ts';
 import type { GroundTruthMatches } from './correspondenceBenchmark.ts';
 

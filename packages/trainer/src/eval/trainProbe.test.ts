@@ -1,4 +1,4 @@
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
 import { channelStatistics, type ProbeData, probeAccuracy, trainProbe } from './trainProbe.ts';

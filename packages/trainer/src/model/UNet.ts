@@ -1,4 +1,4 @@
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { UNetConfig } from '../constants.ts';
 import { assert } from '../errors.ts';

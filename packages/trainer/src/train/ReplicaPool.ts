@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { AsyncQueue, startModuleWorker } from '@oxels/raycast/worker';
-import { deriveSeed } from '@oxels/scene-gen';
+import { AsyncQueue, startModuleWorker, deriveSeed } from '@oxels/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { OxelLossOptions, UNetConfig } from '../constants.ts';
 import type { LossBatch } from '../data3d/LossBatch.ts';

@@ -1,4 +1,4 @@
-import type { GenerateConfig } from '@oxels/scene-gen';
+import type { GenerateConfig } from '@oxels/scene-gen/live';
 import {
   type BackendName,
   DEFAULT_ADAMW_OPTIONS,

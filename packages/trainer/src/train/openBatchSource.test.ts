@@ -1,5 +1,4 @@
-import { createRng } from '@oxels/raycast';
-import { deriveSeed } from '@oxels/scene-gen';
+import { createRng, deriveSeed } from '@oxels/core';
 import { describe, expect, it } from 'vitest';
 import { loadColoredMnist } from '../data2d/coloredMnist.ts';
 import { samplePairBatch } from '../data2d/samplePairBatch.ts';

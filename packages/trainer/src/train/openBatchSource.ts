@@ -1,5 +1,4 @@
-import { createRng } from '@oxels/raycast';
-import { deriveSeed } from '@oxels/scene-gen';
+import { createRng, deriveSeed } from '@oxels/core';
 import { loadColoredMnist } from '../data2d/coloredMnist.ts';
 import type { ImageSet } from '../data2d/ImageSet.ts';
 import { loadImageFolder } from '../data2d/imageFolder.ts';

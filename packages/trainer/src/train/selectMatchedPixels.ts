@@ -1,4 +1,4 @@
-import type { Rng } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 
 /** Matched pixel pairs drawn from a batch's positives, as flat rows of the per-view stacks [B * H * W]. */
 export interface MatchedPixels {

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '@oxels/raycast';
+import { createRng, type Rng } from '@oxels/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';

@@ -1,4 +1,4 @@
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_CLIP_NORM } from '../constants.ts';
 import { assert } from '../errors.ts';

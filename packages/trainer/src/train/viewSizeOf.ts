@@ -1,4 +1,4 @@
-import { listShards, readManifest, readShard, SceneGenError } from '@oxels/scene-gen';
+import { DatasetError, listShards, readManifest, readShard } from '@oxels/dataset';
 import type { TrainSource } from './TrainConfig.ts';
 
 /**
@@ -20,7 +20,7 @@ export async function viewSizeOf(source: TrainSource): Promise<[number, number] 
       const first = await samples.next();
       if (!first.done) return [first.value.meta.width, first.value.meta.height];
     } catch (err) {
-      if (!(err instanceof SceneGenError)) throw err;
+      if (!(err instanceof DatasetError)) throw err;
     } finally {
       await samples.return(undefined);
     }

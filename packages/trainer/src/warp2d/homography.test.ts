@@ -1,4 +1,4 @@
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import { describe, expect, it } from 'vitest';
 import { TrainerError } from '../errors.ts';
 import { applyHomography, compose3, identity3, invert3, multiply3, type Point2 } from './homography.ts';

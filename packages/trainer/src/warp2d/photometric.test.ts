@@ -1,4 +1,4 @@
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import { describe, expect, it } from 'vitest';
 import type { Image2D } from './Image2D.ts';
 import {

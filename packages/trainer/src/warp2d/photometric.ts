@@ -1,4 +1,4 @@
-import type { Rng } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 import { assert } from '../errors.ts';
 import { invert3, type Mat3, multiply3 } from './homography.ts';
 import { clamp01, type Image2D, sampleBilinear } from './Image2D.ts';

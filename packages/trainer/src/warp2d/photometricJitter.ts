@@ -1,4 +1,4 @@
-import type { Rng } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 import { assert } from '../errors.ts';
 import type { Image2D } from './Image2D.ts';
 import {

@@ -1,4 +1,4 @@
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import { describe, expect, it } from 'vitest';
 import { applyHomography, identity3 } from './homography.ts';
 import { landingPixel, pixelMapping, viewToViewHomography } from './pixelMapping.ts';

@@ -1,4 +1,4 @@
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import { describe, expect, it } from 'vitest';
 import { applyHomography, identity3, invert3, type Point2 } from './homography.ts';
 import { DEFAULT_WARP_OPTIONS, randomHomography } from './randomHomography.ts';

@@ -1,4 +1,4 @@
-import type { Rng } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 import { assert } from '../errors.ts';
 import { compose3, type Mat3 } from './homography.ts';
 

@@ -1,4 +1,4 @@
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import { describe, expect, it } from 'vitest';
 import { pixelMapping, viewToViewHomography } from './pixelMapping.ts';
 import { randomHomography } from './randomHomography.ts';

@@ -1,4 +1,4 @@
-import { type Rng, sampleWithoutReplacement } from '@oxels/raycast';
+import { type Rng, sampleWithoutReplacement } from '@oxels/core';
 import { assert } from '../errors.ts';
 import { landingPixel, type PixelMapping } from './pixelMapping.ts';
 

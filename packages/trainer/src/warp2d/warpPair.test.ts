@@ -1,4 +1,4 @@
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import { describe, expect, it } from 'vitest';
 import { type Image2D, sampleBilinear } from './Image2D.ts';
 import { NO_PHOTOMETRIC_JITTER } from './photometricJitter.ts';

@@ -1,4 +1,4 @@
-import type { Rng } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 import { MeshBuilder, type RGB } from './MeshBuilder.ts';
 import { decorTexture, fabricTexture, labelTexture, type TextureFile, woodTexture } from './textures.ts';
 

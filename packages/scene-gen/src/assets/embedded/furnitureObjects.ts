@@ -1,4 +1,4 @@
-import type { Rng } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 import type { RGB, V3 } from './MeshBuilder.ts';
 import { ObjectBuilder } from './ObjectBuilder.ts';
 import { beam, box, cylinder, orientedBox } from './objectPrimitives.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRng, type Rng } from '@oxels/raycast';
+import { createRng, type Rng } from '@oxels/core';
 import { encodeMtl, encodeObj } from './encodeObj.ts';
 import { encodeRoomPly } from './encodeRoomPly.ts';
 import { encodeSceneNNXml } from './encodeSceneNNXml.ts';

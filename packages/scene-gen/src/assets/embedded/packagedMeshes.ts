@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Rng } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 import { add, cross, normalize, sub, type V3 } from './MeshBuilder.ts';
 import { ObjectBuilder } from './ObjectBuilder.ts';
 

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '@oxels/raycast';
+import { createRng, type Rng } from '@oxels/core';
 import type { RoomLabel } from '../Asset.ts';
 import {
   add,

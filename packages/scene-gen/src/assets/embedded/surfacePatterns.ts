@@ -1,4 +1,4 @@
-import type { Rng } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 import type { RGB } from './MeshBuilder.ts';
 
 /**

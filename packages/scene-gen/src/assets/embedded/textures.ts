@@ -1,4 +1,4 @@
-import type { Rng } from '@oxels/raycast';
+import type { Rng } from '@oxels/core';
 import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import type { RGB } from './MeshBuilder.ts';

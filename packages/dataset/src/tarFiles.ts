@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { extract as tarExtract, type Header } from 'tar-stream';
-import { SceneGenError } from '../errors.ts';
+import { DatasetError } from './errors.ts';
 
 /** One regular file of a tar archive. */
 export interface TarFile {
@@ -16,10 +16,10 @@ const END_OF_ARCHIVE = 2 * BLOCK;
  * The regular files of a tar archive, in order, from a stream or from bytes in memory. Checks that the
  * archive ends with its end-of-archive blocks: a file cut short on an entry boundary (a sample
  * boundary, say) parses cleanly entry by entry, and only their absence shows the cut. Throws
- * SceneGenError('SHARD_READ') naming `path` for an unreadable, malformed or truncated archive.
+ * DatasetError('SHARD_READ') naming `path` for an unreadable, malformed or truncated archive.
  */
 export async function* tarFiles(input: Readable | Uint8Array, path: string): AsyncGenerator<TarFile> {
-  const fail = (what: string) => new SceneGenError('SHARD_READ', `tarFiles: ${path}: ${what}`, path);
+  const fail = (what: string) => new DatasetError('SHARD_READ', `tarFiles: ${path}: ${what}`, path);
   const extract = tarExtract();
   let total = 0;
   /** The archive's last bytes, up to END_OF_ARCHIVE of them. */

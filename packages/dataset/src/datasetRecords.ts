@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SceneGenError } from '../errors.ts';
+import { writeJsonAtomic } from '@oxels/core';
+import { DatasetError } from './errors.ts';
 import { datasetFiles, GENERATE_CONFIG_FILE, isManifestFile, MANIFEST_FILE } from './datasetFiles.ts';
 import type { DatasetManifest, ManifestShard } from './DatasetManifest.ts';
-import { writeJsonAtomic } from './manifest.ts';
 
 /** A configuration that a dataset directory records, and the shards recorded with it. */
 export interface DatasetRecord {
@@ -26,7 +26,7 @@ interface ConfigRecordFile {
 /**
  * The configurations recorded in `dir`: `manifest.json`, the parts of a split run, then
  * `generate-config.json` (a run killed before its manifest has only this one). Throws
- * SceneGenError('SHARD_READ') naming a file that is not such a record.
+ * DatasetError('SHARD_READ') naming a file that is not such a record.
  */
 export function readDatasetRecords(dir: string): DatasetRecord[] {
   const files = datasetFiles(dir);
@@ -52,7 +52,7 @@ export async function writeConfigRecord(
 
 function readRecord(path: string): DatasetRecord {
   const bad = (what: string) =>
-    new SceneGenError(
+    new DatasetError(
       'SHARD_READ',
       `readDatasetRecords: ${path} ${what}; rerun gen-scenes with --force to delete the dataset it belongs to, or choose another --out`,
       path,

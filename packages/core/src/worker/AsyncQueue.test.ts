@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AsyncQueue } from '@oxels/raycast/worker';
+import { AsyncQueue } from '@oxels/core';
 
 describe('AsyncQueue', () => {
   it('keeps order, bounds the producer and ends on close', async () => {

@@ -1,5 +1,5 @@
-import { CorrespondenceStatus } from '@oxels/raycast';
-import { SceneGenError } from '../errors.ts';
+import { CorrespondenceStatus } from '@oxels/core';
+import { DatasetError } from './errors.ts';
 import { decodeNpy, type NpyArray } from './npy.ts';
 import { type NpyLayout, SAMPLE_ARRAYS, SAMPLE_FILES } from './schema.ts';
 
@@ -28,7 +28,7 @@ const STATUS_CODES = new Set<number>(Object.values(CorrespondenceStatus));
  * each file's dtype and shape (SAMPLE_ARRAYS; K from a_index, H x W from `view`), every a_index in
  * [0, W*H), every status a known code, and every MATCH's b_xy a finite position in view B (closed
  * bounds: float32 rounding can carry W - 1e-6 to W). Non-matches are NaN by convention and not read.
- * Throws SceneGenError('SHARD_READ') naming `where` (the shard), the file and expected vs found.
+ * Throws DatasetError('SHARD_READ') naming `where` (the shard), the file and expected vs found.
  */
 export function decodeSampleArrays(
   key: string,
@@ -37,7 +37,7 @@ export function decodeSampleArrays(
   where: string,
 ): SampleArrays {
   const fail = (suffix: string, what: string) =>
-    new SceneGenError('SHARD_READ', `decodeSample: ${where}: ${key}.${suffix}: ${what}`, where);
+    new DatasetError('SHARD_READ', `decodeSample: ${where}: ${key}.${suffix}: ${what}`, where);
   const { width: W, height: H } = view;
   const decode = (field: keyof typeof SAMPLE_ARRAYS, data: Uint8Array, K?: number): NpyArray => {
     const suffix = SAMPLE_FILES[field];

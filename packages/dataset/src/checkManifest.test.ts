@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SceneGenError } from '../errors.ts';
+import { DatasetError } from './errors.ts';
 import { checkManifest } from './checkManifest.ts';
 import { buildManifest } from './manifest.ts';
 
@@ -20,7 +20,7 @@ describe('checkManifest', () => {
   // validateDataset looked for every shard the count implies, and ran out of memory at 1e8.
   it('refuses a shardCount beyond the six-digit shard names', () => {
     const m = { ...manifest(), shardCount: 1e12 };
-    expect(() => checkManifest(m, 'm.json')).toThrow(SceneGenError);
+    expect(() => checkManifest(m, 'm.json')).toThrow(DatasetError);
     expect(() => checkManifest(m, 'm.json')).toThrow(
       'readManifest: m.json: shardCount must be an integer in [0, 1000000] (shard names have six digits) (got 1000000000000)',
     );

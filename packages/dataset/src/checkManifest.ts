@@ -1,4 +1,4 @@
-import { SceneGenError } from '../errors.ts';
+import { DatasetError } from './errors.ts';
 import type { DatasetManifest, StatusCounts } from './DatasetManifest.ts';
 import { MAX_SHARDS } from './schema.ts';
 
@@ -46,11 +46,11 @@ const FRACTION_FIELDS = ['matchFraction', 'occludedFraction', 'outOfViewFraction
  * Checks that `value` (a parsed manifest.json) has every field readers use, with the right types, so
  * that a damaged or foreign file fails here with one line and not later with a TypeError. Extra fields
  * are allowed (a newer generator may add some). `path` names the file in errors. Throws
- * SceneGenError('SHARD_READ'): `PATH: field "shards" is missing`, `PATH: shards[3].sha256 must be a
+ * DatasetError('SHARD_READ'): `PATH: field "shards" is missing`, `PATH: shards[3].sha256 must be a
  * 64-hex string (got "abc")`.
  */
 export function checkManifest(value: unknown, path: string): DatasetManifest {
-  const fail = (what: string) => new SceneGenError('SHARD_READ', `readManifest: ${path}: ${what}`, path);
+  const fail = (what: string) => new DatasetError('SHARD_READ', `readManifest: ${path}: ${what}`, path);
   const shown = (v: unknown) => (JSON.stringify(v) ?? String(v)).slice(0, 80);
   const field = (owner: unknown, at: string, name: string, rule: Rule): unknown => {
     const full = at ? `${at}.${name}` : name;

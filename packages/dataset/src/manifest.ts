@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SceneGenError, ShardWriteError, systemErrorText } from '../errors.ts';
+import { writeJsonAtomic } from '@oxels/core';
+import { DatasetError } from './errors.ts';
 import { checkManifest } from './checkManifest.ts';
 import { MANIFEST_FILE } from './datasetFiles.ts';
 import type { DatasetManifest, ManifestShard, StatusCounts } from './DatasetManifest.ts';
@@ -45,21 +44,6 @@ export function buildManifest(
   };
 }
 
-/**
- * Writes a JSON file atomically: to a temporary name of its own (machines of a split run may write the
- * same file at once), then renamed. On failure the temporary is removed and a ShardWriteError names `path`.
- */
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw new ShardWriteError(`writeJsonAtomic: cannot write ${path}: ${systemErrorText(err)}`, path, err);
-  }
-}
-
 /** File name of part `index` of a split run's manifest. */
 export function manifestPartName(index: number, count: number): string {
   return `manifest.part-${String(index).padStart(3, '0')}-of-${String(count).padStart(3, '0')}.json`;
@@ -77,7 +61,7 @@ export async function mergeManifestParts(dir: string, count: number): Promise<Da
   const first = parts[0];
   for (const [i, part] of parts.entries()) {
     if (JSON.stringify(part.config) !== JSON.stringify(first.config)) {
-      throw new SceneGenError(
+      throw new DatasetError(
         'SHARD_WRITE',
         `mergeManifestParts: ${names[i]} was made with another config than ${names[0]}`,
         join(dir, names[i]),
@@ -95,7 +79,7 @@ export async function mergeManifestParts(dir: string, count: number): Promise<Da
 }
 
 /**
- * Reads `DIR/manifest.json`, if there is one (null when not). Throws SceneGenError('SHARD_READ') naming
+ * Reads `DIR/manifest.json`, if there is one (null when not). Throws DatasetError('SHARD_READ') naming
  * the file when it is not valid JSON or lacks a field readers use (see checkManifest).
  */
 export function readManifest(dir: string): DatasetManifest | null {
@@ -109,7 +93,7 @@ function readManifestFile(path: string): DatasetManifest {
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new SceneGenError(
+    throw new DatasetError(
       'SHARD_READ',
       `readManifest: ${path} is not valid JSON (${(err as Error).message})`,
       path,

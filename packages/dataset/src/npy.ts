@@ -1,4 +1,4 @@
-import { SceneGenError } from '../errors.ts';
+import { DatasetError } from './errors.ts';
 
 /** Typed arrays that .npy files hold here, with their numpy dtype strings (little-endian). */
 export type NpyArray = Float32Array | Int32Array | Uint8Array | Uint16Array;
@@ -24,7 +24,7 @@ function dtypeOf(array: NpyArray): string {
 export function encodeNpy(array: NpyArray, shape: number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== array.length) {
-    throw new SceneGenError(
+    throw new DatasetError(
       'SHARD_WRITE',
       `encodeNpy: shape [${shape}] holds ${count} values (got ${array.length})`,
     );
@@ -44,14 +44,14 @@ export function encodeNpy(array: NpyArray, shape: number[]): Uint8Array {
 /**
  * Decodes a .npy file (v1-v3, little-endian, C order) into a typed array, its shape and dtype. `name` says
  * where the bytes come from (e.g. "shard-000000.tar:r000-p000001.b_xy.npy") in errors. Throws
- * SceneGenError('SHARD_READ') for anything malformed: bad magic, a header or data cut off or running
+ * DatasetError('SHARD_READ') for anything malformed: bad magic, a header or data cut off or running
  * past the end, a shape that is not a tuple of non-negative integers, an unsupported dtype.
  */
 export function decodeNpy(
   bytes: Uint8Array,
   name = '.npy',
 ): { data: NpyArray; shape: number[]; dtype: string } {
-  const fail = (what: string) => new SceneGenError('SHARD_READ', `decodeNpy: ${name}: ${what}`, name);
+  const fail = (what: string) => new DatasetError('SHARD_READ', `decodeNpy: ${name}: ${what}`, name);
   if (bytes.length < 10 || bytes[0] !== 0x93 || String.fromCharCode(...bytes.subarray(1, 6)) !== 'NUMPY') {
     throw fail('not a .npy file (bad magic)');
   }

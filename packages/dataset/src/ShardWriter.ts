@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Pack, pack as tarPack } from 'tar-stream';
-import { ShardWriteError, systemErrorText } from '../errors.ts';
+import { FileWriteError, systemErrorText } from '@oxels/core';
 import { encodeSample, type SampleFile } from './sampleCodec.ts';
 import { shardName } from './schema.ts';
 import type { ViewPairSample } from './ViewPairSample.ts';
@@ -30,7 +30,7 @@ const HEADER = {
 /**
  * Writes one shard incrementally: samples are added in order, the tar goes to `<name>.tmp`, and only
  * `close()` renames it to its final name, after it is flushed and synced, so a killed run never leaves
- * a truncated shard that looks complete. A failed write (a full disk) surfaces as a ShardWriteError
+ * a truncated shard that looks complete. A failed write (a full disk) surfaces as a FileWriteError
  * naming the `.tmp` at the next `add` or at `close`; `abort()` then removes the `.tmp`.
  */
 export class ShardWriter {
@@ -42,7 +42,7 @@ export class ShardWriter {
   private readonly hash = createHash('sha256');
   /** Resolves when the file is closed, whether written, failed or aborted. */
   private readonly closed: Promise<void>;
-  private failure: ShardWriteError | null = null;
+  private failure: FileWriteError | null = null;
   private bytes = 0;
   private samples = 0;
 
@@ -109,8 +109,8 @@ export class ShardWriter {
   }
 
   /** Keeps the first failure (later ones are its echoes), stops writing and returns it. */
-  private fail(err: unknown): ShardWriteError {
-    this.failure ??= new ShardWriteError(
+  private fail(err: unknown): FileWriteError {
+    this.failure ??= new FileWriteError(
       `ShardWriter: cannot write ${this.tmpPath}: ${systemErrorText(err)}`,
       this.tmpPath,
       err,

@@ -19,7 +19,7 @@ import {
   readShard,
   ShardWriter,
   type ViewPairSample,
-} from '@oxels/scene-gen';
+} from '@oxels/dataset';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'oxels-shards-'));

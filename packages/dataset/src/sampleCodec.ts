@@ -1,7 +1,7 @@
 import { decode as decodePng } from 'fast-png';
 import { PNG } from 'pngjs';
-import { type PngHeader, readPngHeader } from '../assets/pngHeader.ts';
-import { SceneGenError } from '../errors.ts';
+import { type PngHeader, readPngHeader } from '@oxels/image';
+import { DatasetError } from './errors.ts';
 import { decodeSampleArrays } from './decodeSampleArrays.ts';
 import { encodeNpy } from './npy.ts';
 import { OPTIONAL_LAYERS, SAMPLE_FILES } from './schema.ts';
@@ -81,7 +81,7 @@ export const DEFAULT_DECODE_SAMPLE_OPTIONS: DecodeSampleOptions = { depth: false
 /**
  * Rebuilds a sample from its files (keyed by suffix, e.g. "a.png"). `where` names the shard in errors.
  * The .npy files are decoded and checked at once (dtype, shape, index and status ranges: see
- * decodeSampleArrays). Throws SceneGenError('SHARD_READ') naming the missing or malformed file. The PNG
+ * decodeSampleArrays). Throws DatasetError('SHARD_READ') naming the missing or malformed file. The PNG
  * images are decoded on first access (then kept): a reader that only needs the correspondence data, like
  * a training run redrawing the batches it did before a resume, skips the decoding that makes most of a
  * read's cost.
@@ -93,7 +93,7 @@ export function decodeSample(
   options: Partial<DecodeSampleOptions> = {},
 ): ViewPairSample {
   const required = { ...DEFAULT_DECODE_SAMPLE_OPTIONS, ...options };
-  const fail = (what: string) => new SceneGenError('SHARD_READ', `decodeSample: ${where}: ${what}`, where);
+  const fail = (what: string) => new DatasetError('SHARD_READ', `decodeSample: ${where}: ${what}`, where);
   const need = (suffix: string): Uint8Array => {
     const data = files.get(suffix);
     if (data) return data;
@@ -110,7 +110,7 @@ export function decodeSample(
   try {
     meta = JSON.parse(new TextDecoder().decode(need(SAMPLE_FILES.meta)));
   } catch (err) {
-    if (err instanceof SceneGenError) throw err;
+    if (err instanceof DatasetError) throw err;
     throw fail(`${key}.json is not valid JSON (${(err as Error).message})`);
   }
   const { width, height } = (meta ?? {}) as Partial<ViewPairMeta>;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SceneGenError } from '../errors.ts';
+import { DatasetError } from './errors.ts';
 import type { DatasetManifest, ManifestShard } from './DatasetManifest.ts';
 import { readManifest } from './manifest.ts';
 import { listShards, shardFileNames, shardStatusCounts } from './readShards.ts';
@@ -44,7 +44,7 @@ export interface DatasetValidation {
  * config.instances promise (decodeSample; images are not decoded). A shard file the manifest does not
  * list is a problem too. Without a manifest (a run in progress or killed, one part of a split run, a
  * partial copy) only readability can be checked, and `manifest` is null: the caller decides. Reads
- * every byte once; throws SceneGenError('SHARD_READ') only for a missing directory, an unreadable
+ * every byte once; throws DatasetError('SHARD_READ') only for a missing directory, an unreadable
  * manifest, or a directory with neither manifest nor shards.
  */
 export async function validateDataset(dir: string): Promise<DatasetValidation> {
@@ -66,7 +66,7 @@ export async function validateDataset(dir: string): Promise<DatasetValidation> {
     try {
       return (await shardStatusCounts(bytes, path, layers)).pairs;
     } catch (err) {
-      if (!(err instanceof SceneGenError)) throw err;
+      if (!(err instanceof DatasetError)) throw err;
       return `unreadable: ${err.message}`;
     }
   };

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { CorrespondenceStatus } from '@oxels/raycast';
-import { SceneGenError } from '../errors.ts';
+import { CorrespondenceStatus } from '@oxels/core';
+import { DatasetError } from './errors.ts';
 import { isShardFile } from './datasetFiles.ts';
 import type { ManifestShard, StatusCounts } from './DatasetManifest.ts';
 import { emptyCounts } from './manifest.ts';
@@ -13,12 +13,12 @@ import type { ViewPairSample } from './ViewPairSample.ts';
 
 /**
  * The complete shards of a dataset directory, in order (shard-*.tar; `.tmp` leftovers of a killed run
- * are ignored). Throws SceneGenError('SHARD_READ') for a missing directory or one with no shard.
+ * are ignored). Throws DatasetError('SHARD_READ') for a missing directory or one with no shard.
  */
 export function listShards(dir: string): string[] {
   const names = shardFileNames(dir);
   if (names.length === 0) {
-    throw new SceneGenError(
+    throw new DatasetError(
       'SHARD_READ',
       `listShards: ${dir} holds no shard-NNNNNN.tar (run gen-scenes --out ${dir})`,
       dir,
@@ -30,7 +30,7 @@ export function listShards(dir: string): string[] {
 /** The shard file names in `dir`, sorted (maybe none); throws when `dir` is not a directory. */
 export function shardFileNames(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new SceneGenError(
+    throw new DatasetError(
       'SHARD_READ',
       `listShards: ${dir} is not a directory (expected the --out of gen-scenes)`,
       dir,
@@ -42,7 +42,7 @@ export function shardFileNames(dir: string): string[] {
 /**
  * Streams the samples of one shard in order. A sample's files are consecutive entries sharing a key
  * (the name up to the first '.'); `options` says which optional layers every sample must have. Throws
- * SceneGenError('SHARD_READ') naming the shard when it is truncated (even on a sample boundary) or a
+ * DatasetError('SHARD_READ') naming the shard when it is truncated (even on a sample boundary) or a
  * sample is malformed (see decodeSample). Does not know how many samples the shard should hold: only
  * validateDataset, with the manifest, does.
  */
@@ -85,7 +85,7 @@ export async function* readDataset(source: string | readonly string[]): AsyncGen
 /**
  * The manifest record of an existing shard, from its bytes: size, sha256, sample count and status
  * counts (every sample decoded and checked as readShard does, no image decoding). Used when a run
- * resumes; throws SceneGenError('SHARD_READ') for a truncated or malformed shard, which is then not
+ * resumes; throws DatasetError('SHARD_READ') for a truncated or malformed shard, which is then not
  * complete.
  */
 export async function scanShard(
@@ -93,7 +93,7 @@ export async function scanShard(
   options: Partial<DecodeSampleOptions> = {},
 ): Promise<ManifestShard> {
   const bytes = await readFile(path).catch((err: Error) => {
-    throw new SceneGenError('SHARD_READ', `scanShard: cannot read ${path} (${err.message})`, path);
+    throw new DatasetError('SHARD_READ', `scanShard: cannot read ${path} (${err.message})`, path);
   });
   const counts = await shardStatusCounts(bytes, path, options);
   return {
@@ -107,7 +107,7 @@ export async function scanShard(
 
 /**
  * Samples (`pairs`) and status counts of a shard held in memory, every sample decoded and checked as
- * readShard does (no image decoding). Throws SceneGenError('SHARD_READ') naming `path` for a truncated
+ * readShard does (no image decoding). Throws DatasetError('SHARD_READ') naming `path` for a truncated
  * or malformed shard.
  */
 export async function shardStatusCounts(
