@@ -7,7 +7,7 @@
 //   npx tsx scripts/bench-kernels.ts [--backend tensorflow] [--threads 0] [--reps 10] [--software-gpu]
 import { scriptArgs } from './scriptArgs.ts';
 import { loadavg } from 'node:os';
-import { createRng } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   AdamW,

@@ -13,12 +13,12 @@ import {
   type Camera,
   computeCorrespondences,
   correspondenceStats,
-  createRng,
   intrinsicsFromFov,
   lookAtPose,
   raycastDepthMap,
   type SceneMesh,
 } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import { RaycastPool } from '@oxels/raycast/worker';
 import { boxRoom } from '../packages/raycast/test/analyticScenes.ts';
 import {

@@ -3,7 +3,8 @@
 // including the readback. Prints one JSON object.
 //   npx tsx scripts/bench-render.ts [--frames N] [--backend auto|vulkan|opengles]
 import { scriptArgs } from './scriptArgs.ts';
-import { type Camera, createRng, intrinsicsFromFov, lookAtPose } from '@oxels/raycast';
+import { type Camera, intrinsicsFromFov, lookAtPose } from '@oxels/raycast';
+import { createRng } from '@oxels/core';
 import {
   type Asset,
   buildThreeScene,

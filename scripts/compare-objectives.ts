@@ -15,7 +15,7 @@ import { scriptArgs } from './scriptArgs.ts';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type ChartSeries, drawChartGrid, writeRgbPng } from '@oxels/image';
-import { readDataset } from '@oxels/scene-gen';
+import { readDataset } from '@oxels/dataset';
 import {
   type BackendName,
   type CorrespondenceRow,

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
-import { formatDuration, progressBar } from '@oxels/scene-gen/cli';
+import { formatDuration, progressBar } from '@oxels/core';
 import {
   AdamW,
   DEFAULT_ONE_CYCLE_OPTIONS,
