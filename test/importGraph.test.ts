@@ -59,7 +59,10 @@ function declarationsOf(file: string): { specifier: string; typeOnly: boolean }[
       const clause = st.importClause;
       const bindings = clause?.namedBindings;
       const allTypes =
-        !clause?.name && bindings && ts.isNamedImports(bindings) && bindings.elements.every((e) => e.isTypeOnly);
+        !clause?.name &&
+        bindings &&
+        ts.isNamedImports(bindings) &&
+        bindings.elements.every((e) => e.isTypeOnly);
       return [{ specifier: st.moduleSpecifier.text, typeOnly: Boolean(clause?.isTypeOnly || allTypes) }];
     }
     if (ts.isExportDeclaration(st) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) {
@@ -159,7 +162,9 @@ describe('import graph', () => {
       .filter((f) => /^packages\/trainer\/(src|bin)\//.test(relative(root, f)))
       .flatMap((f) =>
         declarationsOf(f)
-          .filter((d) => d.specifier.startsWith('@oxels/scene-gen') && d.specifier !== '@oxels/scene-gen/live')
+          .filter(
+            (d) => d.specifier.startsWith('@oxels/scene-gen') && d.specifier !== '@oxels/scene-gen/live',
+          )
           .map((d) => `${relative(root, f)} imports ${d.specifier}`),
       );
     expect(wrong).toEqual([]);

@@ -23,7 +23,8 @@ function tracedModules(name: string, bin: string, args: string[]): string[] {
   return readFileSync(trace, 'utf8').trim().split('\n');
 }
 
-const renderer = (urls: string[]) => urls.filter((u) => /\/node_modules\/(three|webgpu|three-mesh-bvh)\//.test(u));
+const renderer = (urls: string[]) =>
+  urls.filter((u) => /\/node_modules\/(three|webgpu|three-mesh-bvh)\//.test(u));
 
 describe('trainer start-up', () => {
   it('sees three.js where it is loaded: gen-scenes --help', () => {
@@ -45,7 +46,7 @@ describe('trainer start-up', () => {
       ...['--threads', '1', '--replicas', '1', '--crop', '32x32', '--batch', '2'],
     ]);
     rmSync(dir, { recursive: true, force: true });
-    expect(urls.some((u) => u.includes('/packages/trainer/src/data3d/batchWorker.ts'))).toBe(true);
+    expect(urls.some((u) => u.includes('/packages/trainer/src/data/viewPairs/batchWorker.ts'))).toBe(true);
     expect(renderer(urls)).toEqual([]);
   });
 });

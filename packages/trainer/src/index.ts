@@ -47,14 +47,23 @@ export { hwioToOihw, oihwToHwio } from './model/weightLayout.ts';
 export type { OxelLossInputs, OxelLossTerms } from './losses/oxelLoss.ts';
 export { descriptorDistance, oxelLoss, oxelLossOnSamples, oxelLossStacked } from './losses/oxelLoss.ts';
 
-// train: optimiser, schedule, clipping, one step
-export type { AdamWState, AdamWUpdate, ApplyGradientsOptions } from './train/AdamW.ts';
-export { AdamW, DEFAULT_APPLY_GRADIENTS_OPTIONS } from './train/AdamW.ts';
-export { clipByGlobalNorm } from './train/clipByGlobalNorm.ts';
-export { oneCycleRate } from './train/oneCycleRate.ts';
-export type { LossAndGradients, TrainBatch, TrainStepOptions, TrainStepResult } from './train/trainStep.ts';
-export { DEFAULT_TRAIN_STEP_OPTIONS, lossAndGradients, trainStep } from './train/trainStep.ts';
-export { ReplicaPool } from './train/ReplicaPool.ts';
+// optim: AdamW, the one-cycle schedule, global-norm clipping
+export type { AdamWState, AdamWUpdate, ApplyGradientsOptions } from './optim/AdamW.ts';
+export { AdamW, DEFAULT_APPLY_GRADIENTS_OPTIONS } from './optim/AdamW.ts';
+export { clipByGlobalNorm } from './optim/clipByGlobalNorm.ts';
+export { oneCycleRate } from './optim/oneCycleRate.ts';
+
+// objectives: one oxel training step (the loss on a batch, its gradients, the update)
+export type {
+  LossAndGradients,
+  TrainBatch,
+  TrainStepOptions,
+  TrainStepResult,
+} from './objectives/trainStep.ts';
+export { DEFAULT_TRAIN_STEP_OPTIONS, lossAndGradients, trainStep } from './objectives/trainStep.ts';
+
+// parallel: data-parallel replicas of the step on wasm worker threads
+export { ReplicaPool } from './parallel/ReplicaPool.ts';
 
 // other objectives on the same backbone: VADeR (pixel InfoNCE, momentum encoder + queue), CLoVE
 // (EMA teacher, normalised multi-head attention predictor, margin ranking with hard negatives)
@@ -65,29 +74,34 @@ export { cloveLoss, DEFAULT_CLOVE_LOSS_OPTIONS } from './losses/cloveLoss.ts';
 export { l2Normalize } from './losses/l2Normalize.ts';
 export type { AttentionPredictorConfig } from './model/AttentionPredictor.ts';
 export { AttentionPredictor, DEFAULT_ATTENTION_PREDICTOR_CONFIG } from './model/AttentionPredictor.ts';
-export { emaUpdate } from './train/emaUpdate.ts';
-export type { MatchedPixels } from './train/selectMatchedPixels.ts';
-export { selectMatchedPixels } from './train/selectMatchedPixels.ts';
-export type { VaderOptions, VaderState, VaderStepOptions } from './train/vaderStep.ts';
-export { createVaderState, DEFAULT_VADER_OPTIONS, disposeVaderState, vaderStep } from './train/vaderStep.ts';
-export type { CloveOptions, CloveState, CloveStepOptions } from './train/cloveStep.ts';
+export { emaUpdate } from './optim/emaUpdate.ts';
+export type { MatchedPixels } from './objectives/selectMatchedPixels.ts';
+export { selectMatchedPixels } from './objectives/selectMatchedPixels.ts';
+export type { VaderOptions, VaderState, VaderStepOptions } from './objectives/vaderStep.ts';
+export {
+  createVaderState,
+  DEFAULT_VADER_OPTIONS,
+  disposeVaderState,
+  vaderStep,
+} from './objectives/vaderStep.ts';
+export type { CloveOptions, CloveState, CloveStepOptions } from './objectives/cloveStep.ts';
 export {
   cloveParameters,
   cloveStep,
   createCloveState,
   DEFAULT_CLOVE_OPTIONS,
   disposeCloveState,
-} from './train/cloveStep.ts';
-export type { TrainObjective } from './train/trainObjective.ts';
-export { createTrainObjective } from './train/trainObjective.ts';
-export type { TrainObjectiveName } from './train/TrainConfig.ts';
-export { TRAIN_OBJECTIVES } from './train/TrainConfig.ts';
+} from './objectives/cloveStep.ts';
+export type { TrainObjective } from './objectives/trainObjective.ts';
+export { createTrainObjective } from './objectives/trainObjective.ts';
+export type { TrainObjectiveName } from './run/TrainConfig.ts';
+export { TRAIN_OBJECTIVES } from './run/TrainConfig.ts';
 
 // 2D warp mode: homographies, warping, pixel mapping, correspondences, photometric jitter
-export type { Mat3, Point2 } from './warp2d/homography.ts';
-export { applyHomography, compose3, identity3, invert3, multiply3 } from './warp2d/homography.ts';
-export type { Image2D } from './warp2d/Image2D.ts';
-export { sampleBilinear } from './warp2d/Image2D.ts';
+export type { Mat3, Point2 } from './data/warp/homography.ts';
+export { applyHomography, compose3, identity3, invert3, multiply3 } from './data/warp/homography.ts';
+export type { Image2D } from './data/warp/Image2D.ts';
+export { sampleBilinear } from './data/warp/Image2D.ts';
 export {
   addGaussianNoise,
   adjustBrightness,
@@ -95,159 +109,165 @@ export {
   adjustSaturation,
   motionBlur,
   rotateHue,
-} from './warp2d/photometric.ts';
-export { parsePhotometricOptions, validatePhotometricOptions } from './warp2d/parsePhotometricOptions.ts';
-export type { PhotometricOptions } from './warp2d/photometricJitter.ts';
+} from './data/warp/photometric.ts';
+export { parsePhotometricOptions, validatePhotometricOptions } from './data/warp/parsePhotometricOptions.ts';
+export type { PhotometricOptions } from './data/warp/photometricJitter.ts';
 export {
   DEFAULT_PHOTOMETRIC_OPTIONS,
   NO_PHOTOMETRIC_JITTER,
   photometricJitter,
-} from './warp2d/photometricJitter.ts';
-export type { PixelMapping } from './warp2d/pixelMapping.ts';
-export { landingPixel, pixelMapping, viewToViewHomography } from './warp2d/pixelMapping.ts';
-export type { WarpOptions } from './warp2d/randomHomography.ts';
-export { DEFAULT_WARP_OPTIONS, randomHomography } from './warp2d/randomHomography.ts';
-export type { CorrespondenceSample, CorrespondenceSampleOptions } from './warp2d/sampleCorrespondences.ts';
+} from './data/warp/photometricJitter.ts';
+export type { PixelMapping } from './data/warp/pixelMapping.ts';
+export { landingPixel, pixelMapping, viewToViewHomography } from './data/warp/pixelMapping.ts';
+export type { WarpOptions } from './data/warp/randomHomography.ts';
+export { DEFAULT_WARP_OPTIONS, randomHomography } from './data/warp/randomHomography.ts';
+export type { CorrespondenceSample, CorrespondenceSampleOptions } from './data/warp/sampleCorrespondences.ts';
 export {
   DEFAULT_CORRESPONDENCE_SAMPLE_OPTIONS,
   sampleCorrespondences,
-} from './warp2d/sampleCorrespondences.ts';
-export type { WarpedView, WarpImageOptions } from './warp2d/warpImage.ts';
-export { warpImage } from './warp2d/warpImage.ts';
-export type { WarpPair, WarpPairOptions } from './warp2d/warpPair.ts';
-export { DEFAULT_WARP_PAIR_OPTIONS, warpPair } from './warp2d/warpPair.ts';
+} from './data/warp/sampleCorrespondences.ts';
+export type { WarpedView, WarpImageOptions } from './data/warp/warpImage.ts';
+export { warpImage } from './data/warp/warpImage.ts';
+export type { WarpPair, WarpPairOptions } from './data/warp/warpPair.ts';
+export { DEFAULT_WARP_PAIR_OPTIONS, warpPair } from './data/warp/warpPair.ts';
 
 // 2D data: image sets, Colored MNIST, IDX files, image folders, pair batches
-export type { ColoredMnist, ColoredMnistOptions, ColoredMnistSplit } from './data2d/coloredMnist.ts';
+export type { ColoredMnist, ColoredMnistOptions, ColoredMnistSplit } from './data/images/coloredMnist.ts';
 export {
   buildColoredMnist,
   COLOR_CYAN,
   COLOR_MAGENTA,
   DEFAULT_COLORED_MNIST_OPTIONS,
   loadColoredMnist,
-} from './data2d/coloredMnist.ts';
-export { decodeImage } from './data2d/decodeImage.ts';
-export type { ImageSet } from './data2d/ImageSet.ts';
-export { imageAt, storeImage } from './data2d/ImageSet.ts';
-export type { ImageFolderOptions, ImageFolderSet } from './data2d/imageFolder.ts';
-export { DEFAULT_IMAGE_FOLDER_OPTIONS, loadImageFolder } from './data2d/imageFolder.ts';
-export type { GreyDigits } from './data2d/mnistDigits.ts';
-export { loadIdxDigits, loadIdxDirectory, loadNpmMnistDigits } from './data2d/mnistDigits.ts';
-export type { IdxArray, IdxType } from './data2d/readIdx.ts';
-export { parseIdx, readIdx } from './data2d/readIdx.ts';
-export { resizeBilinear } from './data2d/resizeBilinear.ts';
-export type { PairBatch, PairBatchOptions } from './data2d/samplePairBatch.ts';
-export { DEFAULT_PAIR_BATCH_OPTIONS, samplePairBatch } from './data2d/samplePairBatch.ts';
+} from './data/images/coloredMnist.ts';
+export { decodeImage } from './data/images/decodeImage.ts';
+export type { ImageSet } from './data/images/ImageSet.ts';
+export { imageAt, storeImage } from './data/images/ImageSet.ts';
+export type { ImageFolderOptions, ImageFolderSet } from './data/images/imageFolder.ts';
+export { DEFAULT_IMAGE_FOLDER_OPTIONS, loadImageFolder } from './data/images/imageFolder.ts';
+export type { GreyDigits } from './data/images/mnistDigits.ts';
+export { loadIdxDigits, loadIdxDirectory, loadNpmMnistDigits } from './data/images/mnistDigits.ts';
+export type { IdxArray, IdxType } from './data/images/readIdx.ts';
+export { parseIdx, readIdx } from './data/images/readIdx.ts';
+export { resizeBilinear } from './data/images/resizeBilinear.ts';
+export type { PairBatch, PairBatchOptions } from './data/images/samplePairBatch.ts';
+export { DEFAULT_PAIR_BATCH_OPTIONS, samplePairBatch } from './data/images/samplePairBatch.ts';
 
 // 3D data: view pairs from shards or the live generator -> loss samples -> batches
-export type { LossBatch } from './data3d/LossBatch.ts';
-export { syntheticLossBatch } from './data3d/syntheticLossBatch.ts';
-export type { PackedBatchLayout } from './data3d/packLossBatch.ts';
-export { packLossBatch } from './data3d/packLossBatch.ts';
-export type { ViewPairExample, ViewPairSampleOptions } from './data3d/sampleViewPair.ts';
-export { DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, sampleViewPair } from './data3d/sampleViewPair.ts';
-export { batchExamples } from './data3d/batchExamples.ts';
-export type { ShuffleOptions } from './data3d/shuffledSamples.ts';
-export { DEFAULT_SHUFFLE_OPTIONS, shuffledSamples } from './data3d/shuffledSamples.ts';
-export type { BatchSourceSpec, PairSource } from './data3d/BatchStream.ts';
-export { BatchStream } from './data3d/BatchStream.ts';
-export type { DatasetShardsOptions } from './data3d/datasetShards.ts';
-export { datasetShards } from './data3d/datasetShards.ts';
+export type { LossBatch } from './data/viewPairs/LossBatch.ts';
+export { syntheticLossBatch } from './data/viewPairs/syntheticLossBatch.ts';
+export type { PackedBatchLayout } from './data/viewPairs/packLossBatch.ts';
+export { packLossBatch } from './data/viewPairs/packLossBatch.ts';
+export type { ViewPairExample, ViewPairSampleOptions } from './data/viewPairs/sampleViewPair.ts';
+export { DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, sampleViewPair } from './data/viewPairs/sampleViewPair.ts';
+export { batchExamples } from './data/viewPairs/batchExamples.ts';
+export type { ShuffleOptions } from './data/viewPairs/shuffledSamples.ts';
+export { DEFAULT_SHUFFLE_OPTIONS, shuffledSamples } from './data/viewPairs/shuffledSamples.ts';
+export type { BatchSourceSpec, PairSource } from './data/viewPairs/BatchStream.ts';
+export { BatchStream } from './data/viewPairs/BatchStream.ts';
+export type { DatasetShardsOptions } from './data/viewPairs/datasetShards.ts';
+export { datasetShards } from './data/viewPairs/datasetShards.ts';
 
 // training runs: config, loop, checkpoints (TensorFlow.js format + safetensors)
-export type { NonFinitePolicy, TrainConfig, TrainRunOptions, TrainSource } from './train/TrainConfig.ts';
+export type { NonFinitePolicy, TrainConfig, TrainRunOptions, TrainSource } from './run/TrainConfig.ts';
 export {
   DEFAULT_CROP,
   DEFAULT_KEEP_EVERY,
   DEFAULT_MAX_NON_FINITE,
   DEFAULT_TRAIN_CONFIG,
   NON_FINITE_POLICIES,
-} from './train/TrainConfig.ts';
-export { fitDefaultCrop } from './train/fitCrop.ts';
-export { viewSizeOf } from './train/viewSizeOf.ts';
-export type { StepMetrics } from './train/StepMetrics.ts';
-export type { TrainHooks, TrainSummary } from './train/runTraining.ts';
-export { modelConfig, runTraining, savedConfig } from './train/runTraining.ts';
-export type { Checkpoint } from './train/checkpoint.ts';
+} from './run/TrainConfig.ts';
+export { fitDefaultCrop } from './run/fitCrop.ts';
+export { viewSizeOf } from './run/viewSizeOf.ts';
+export type { StepMetrics } from './run/StepMetrics.ts';
+export type { TrainHooks, TrainSummary } from './run/runTraining.ts';
+export { modelConfig, runTraining, savedConfig } from './run/runTraining.ts';
+export type { Checkpoint } from './run/checkpoint.ts';
 export {
   checkpointSteps,
   loadCheckpoint,
   loadLatestCheckpoint,
   readTfjsWeights,
   saveCheckpoint,
-} from './train/checkpoint.ts';
-export { decodeSafetensors, encodeSafetensors } from './train/safetensors.ts';
-export type { BatchSource } from './train/openBatchSource.ts';
-export { openBatchSource } from './train/openBatchSource.ts';
-export { disposeTrainBatch, toTrainBatch } from './train/toTrainBatch.ts';
-export { writeTrainingCurves } from './train/writeTrainingCurves.ts';
+} from './run/checkpoint.ts';
+export { decodeSafetensors, encodeSafetensors } from './run/safetensors.ts';
+export type { BatchSource } from './data/openBatchSource.ts';
+export { openBatchSource } from './data/openBatchSource.ts';
+export { disposeTrainBatch, toTrainBatch } from './data/toTrainBatch.ts';
+export { writeTrainingCurves } from './run/writeTrainingCurves.ts';
 // the whole training step as one TensorFlow graph (train --graph)
 export type { GraphStepSpec } from './graph/GraphTrainStep.ts';
 export { GraphTrainStep } from './graph/GraphTrainStep.ts';
 export { graphOxelObjective } from './graph/graphOxelObjective.ts';
 export { canLoadTfGraph, loadTfGraph } from './graph/GraphBuilder.ts';
-export type { LoadedRun } from './train/loadRun.ts';
-export { loadRun } from './train/loadRun.ts';
+export type { LoadedRun } from './run/loadRun.ts';
+export { loadRun } from './run/loadRun.ts';
 export { describeImages } from './model/describeImages.ts';
 
 // evaluation: correspondence benchmark (nearest neighbour over all of view B, median error, PCK)
-export type { DescriptorMap, DescriptorMethod } from './eval/descriptorMaps.ts';
+export type { DescriptorMap, DescriptorMethod } from './eval/correspondence/descriptorMaps.ts';
 export {
   modelDescriptors,
   patchDescriptors,
   RGB_METHOD,
   RGB_PATCH_METHOD,
   rgbDescriptors,
-} from './eval/descriptorMaps.ts';
-export { nearestNeighbours } from './eval/nearestNeighbours.ts';
-export { pruningAxis } from './eval/pruningAxis.ts';
-export type { CorrespondenceMetrics, GroundTruthMatches } from './eval/correspondenceBenchmark.ts';
+} from './eval/correspondence/descriptorMaps.ts';
+export { nearestNeighbours } from './eval/correspondence/nearestNeighbours.ts';
+export { pruningAxis } from './eval/probes/pruningAxis.ts';
+export type {
+  CorrespondenceMetrics,
+  GroundTruthMatches,
+} from './eval/correspondence/correspondenceBenchmark.ts';
 export {
   correspondenceBenchmark,
   DEFAULT_PCK_THRESHOLDS,
   matchErrors,
   summarizeErrors,
-} from './eval/correspondenceBenchmark.ts';
-export { selectMatches } from './eval/selectMatches.ts';
+} from './eval/correspondence/correspondenceBenchmark.ts';
+export { selectMatches } from './eval/correspondence/selectMatches.ts';
 export type {
   CorrespondenceEvalOptions,
   CorrespondenceEvaluation,
   CorrespondenceRow,
-} from './eval/evaluateCorrespondence.ts';
+} from './eval/correspondence/evaluateCorrespondence.ts';
 export {
   DEFAULT_CORRESPONDENCE_EVAL_OPTIONS,
   evaluateCorrespondence,
-} from './eval/evaluateCorrespondence.ts';
-export type { CorrespondenceReport } from './eval/correspondenceReport.ts';
-export { correspondenceMarkdown } from './eval/correspondenceReport.ts';
-export { correspondenceCommand } from './eval/correspondenceCommand.ts';
+} from './eval/correspondence/evaluateCorrespondence.ts';
+export type { CorrespondenceReport } from './eval/correspondence/correspondenceReport.ts';
+export { correspondenceMarkdown } from './eval/correspondence/correspondenceReport.ts';
+export { correspondenceCommand } from './cli/correspondenceCommand.ts';
 
 // evaluation: Colored MNIST (the paper's attention probe on frozen descriptors)
-export type { AttentionProbeConfig } from './eval/attentionProbe.ts';
+export type { AttentionProbeConfig } from './eval/probes/attentionProbe.ts';
 export {
   AttentionProbe,
   attentionProbeShapes,
   DEFAULT_ATTENTION_PROBE_CONFIG,
-} from './eval/attentionProbe.ts';
-export { linear } from './eval/linear.ts';
-export { pixelAttention } from './eval/pixelAttention.ts';
-export type { ProbeData, ProbeTrainOptions } from './eval/trainProbe.ts';
-export { DEFAULT_PROBE_TRAIN_OPTIONS, probeAccuracy, trainProbe } from './eval/trainProbe.ts';
-export type { ColoredMnistEvalOptions, ColoredMnistEvalResult } from './eval/evalColoredMnist.ts';
+} from './eval/probes/attentionProbe.ts';
+export { linear } from './eval/probes/linear.ts';
+export { pixelAttention } from './eval/probes/pixelAttention.ts';
+export type { ProbeData, ProbeTrainOptions } from './eval/probes/trainProbe.ts';
+export { DEFAULT_PROBE_TRAIN_OPTIONS, probeAccuracy, trainProbe } from './eval/probes/trainProbe.ts';
+export type {
+  ColoredMnistEvalOptions,
+  ColoredMnistEvalResult,
+} from './eval/coloredMnist/evalColoredMnist.ts';
 export {
   DEFAULT_COLORED_MNIST_EVAL_OPTIONS,
   describeSplit,
   evalColoredMnist,
-} from './eval/evalColoredMnist.ts';
+} from './eval/coloredMnist/evalColoredMnist.ts';
 export type {
   ColoredMnistCell,
   ColoredMnistSweepResult,
   MeanStd,
-} from './eval/coloredMnistTable.ts';
+} from './eval/coloredMnist/coloredMnistTable.ts';
 export {
   coloredMnistMarkdown,
   PAPER_COLORED_MNIST,
   summarizeColoredMnistSweep,
-} from './eval/coloredMnistTable.ts';
-export type { ColoredMnistReport } from './eval/coloredMnistCommand.ts';
-export { coloredMnistCommand } from './eval/coloredMnistCommand.ts';
+} from './eval/coloredMnist/coloredMnistTable.ts';
+export type { ColoredMnistReport } from './cli/coloredMnistCommand.ts';
+export { coloredMnistCommand } from './cli/coloredMnistCommand.ts';

@@ -1,18 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UNET_2D_CONFIG, UNET_3D_CONFIG, type UNetConfig } from '../constants.ts';
-import type { LossBatch } from '../data3d/LossBatch.ts';
-import { syntheticLossBatch } from '../data3d/syntheticLossBatch.ts';
+import type { LossBatch } from '../data/viewPairs/LossBatch.ts';
+import { syntheticLossBatch } from '../data/viewPairs/syntheticLossBatch.ts';
 import { UNet, type WeightArray } from '../model/UNet.ts';
 import {
   cloveGradients,
   createCloveState,
   DEFAULT_CLOVE_OPTIONS,
   disposeCloveState,
-} from '../train/cloveStep.ts';
-import { disposeTrainBatch, toTrainBatch } from '../train/toTrainBatch.ts';
-import { type LossAndGradients, lossAndGradients } from '../train/trainStep.ts';
-import { createVaderState, disposeVaderState, vaderGradients } from '../train/vaderStep.ts';
+} from '../objectives/cloveStep.ts';
+import { disposeTrainBatch, toTrainBatch } from '../data/toTrainBatch.ts';
+import { type LossAndGradients, lossAndGradients } from '../objectives/trainStep.ts';
+import { createVaderState, disposeVaderState, vaderGradients } from '../objectives/vaderStep.ts';
 import { initBackend } from './initBackend.ts';
 
 // The native TensorFlow backend, and tfjs-webgpu, against wasm: the same weights and batch, forward

@@ -1,6 +1,6 @@
 import type { LossNorm, UNetConfig } from '../constants.ts';
 import { assert } from '../errors.ts';
-import type { LossBatch } from '../data3d/LossBatch.ts';
+import type { LossBatch } from '../data/viewPairs/LossBatch.ts';
 import type { WeightArray } from '../model/UNet.ts';
 import { DT, GraphBuilder, type GraphTensor, type Output } from './GraphBuilder.ts';
 

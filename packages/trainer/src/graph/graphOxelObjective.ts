@@ -1,7 +1,7 @@
 import type { UNet } from '../model/UNet.ts';
-import type { AdamW } from '../train/AdamW.ts';
-import type { TrainConfig } from '../train/TrainConfig.ts';
-import type { TrainObjective } from '../train/trainObjective.ts';
+import type { AdamW } from '../optim/AdamW.ts';
+import type { TrainConfig } from '../run/TrainConfig.ts';
+import type { TrainObjective } from '../objectives/trainObjective.ts';
 import { GraphTrainStep } from './GraphTrainStep.ts';
 
 /**

@@ -1,0 +1,453 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { deriveSeed, writeJsonAtomic } from '@oxels/core';
+import { type BackendInfo, initBackend } from '../backend/initBackend.ts';
+import { UNET_2D_CONFIG, UNET_3D_CONFIG, type UNetConfig } from '../constants.ts';
+import { TrainerError } from '../errors.ts';
+import { datasetShards } from '../data/viewPairs/datasetShards.ts';
+import { UNet, unetSizeUnit } from '../model/UNet.ts';
+import { validatePhotometricOptions } from '../data/warp/parsePhotometricOptions.ts';
+import type { PhotometricOptions } from '../data/warp/photometricJitter.ts';
+import { AdamW } from '../optim/AdamW.ts';
+import { restoreNewestReadable, saveCheckpoint } from './checkpoint.ts';
+import { loadTfGraph } from '../graph/GraphBuilder.ts';
+import { graphOxelObjective } from '../graph/graphOxelObjective.ts';
+import { checkCropFits } from './fitCrop.ts';
+import { NonFiniteSteps } from '../objectives/NonFiniteSteps.ts';
+import { decayStartStep, oneCycleRate } from '../optim/oneCycleRate.ts';
+import { type BatchSource, openBatchSource } from '../data/openBatchSource.ts';
+import { ReplicaPool } from '../parallel/ReplicaPool.ts';
+import {
+  DEFAULT_KEEP_EVERY,
+  DEFAULT_TRAIN_CONFIG,
+  type TrainConfig,
+  type TrainRunOptions,
+  TRAIN_OBJECTIVES,
+} from './TrainConfig.ts';
+import type { StepMetrics } from './StepMetrics.ts';
+import { createTrainObjective } from '../objectives/trainObjective.ts';
+import { readJsonFile } from './readRunFile.ts';
+import { viewSizeOf } from './viewSizeOf.ts';
+import { writeTrainingCurves } from './writeTrainingCurves.ts';
+
+/** Hooks of `runTraining` (the library never prints). */
+export interface TrainHooks {
+  /** `graph`: whether each step runs as one TensorFlow graph (`TrainRunOptions.graph`). */
+  onStart?: (info: { backend: BackendInfo; parameters: number; startStep: number; graph: boolean }) => void;
+  onStep?: (metrics: StepMetrics) => void;
+  onCheckpoint?: (dir: string, step: number) => void;
+  onLog?: (message: string) => void;
+  /** Polled after every step: true stops the run after saving a checkpoint (Ctrl-C). */
+  shouldStop?: () => boolean;
+}
+
+/** What a run (or this part of it) did. */
+export interface TrainSummary {
+  runDir: string;
+  startStep: number;
+  /** Steps completed in total (== config.steps unless stopped early), skipped ones included. */
+  step: number;
+  stopped: boolean;
+  /** Steps skipped in this process for a non-finite loss, gradient norm or update (`--on-nonfinite skip`). */
+  skippedSteps: number;
+  lastMetrics: StepMetrics | null;
+  backend: BackendInfo;
+}
+
+/** The U-Net configuration of a run. */
+export function modelConfig(
+  config: Pick<TrainConfig, 'model' | 'outChannels' | 'normalization'>,
+): UNetConfig {
+  const { outChannels, normalization } = config;
+  return { ...(config.model === '2d' ? UNET_2D_CONFIG : UNET_3D_CONFIG), outChannels, normalization };
+}
+
+/**
+ * Trains the U-Net with `config.objective` (the oxel loss by default) as `config` says, in `runDir`: config.json, metrics.jsonl (one
+ * StepMetrics per step), curves.png (at the end) and checkpoints/ (every `checkpointEvery` steps, at the end, and when
+ * `shouldStop` says so). With `resume`, continues from the latest checkpoint (the newest readable one, when that
+ * one is damaged) with the same schedule and the same data: a run stopped and resumed ends with the weights an
+ * uninterrupted run ends with. Nothing is written before the config, the data and the first batch have been
+ * checked. A step with a non-finite loss, gradient norm or update changes nothing and is skipped;
+ * `run.onNonFinite` says whether the run goes on or stops (TrainerError 'NON_FINITE').
+ */
+export async function runTraining(
+  config: TrainConfig,
+  runDir: string,
+  run: TrainRunOptions,
+  hooks: TrainHooks = {},
+): Promise<TrainSummary> {
+  validateTrainConfig(config);
+  const nonFinite = new NonFiniteSteps(run);
+  const log = hooks.onLog ?? (() => {});
+  // Before anything is written: an incomplete dataset leaves no run behind.
+  const shards =
+    config.source.kind === 'shards'
+      ? await datasetShards(config.source.dir, {
+          allowPartial: run.allowPartial ?? false,
+          onLog: log,
+          onWarning: log,
+        })
+      : undefined;
+  const wanted = wantedReplicas(run, config);
+  const saved = run.resume ? resumableConfig(runDir, config) : checkFreshRun(runDir);
+  await checkDataFits(config);
+  // Replicas split the step only on wasm; any other backend gets the whole thread budget.
+  const mainBackend = await initBackend(run.backend, {
+    threads: run.threads,
+    wasmThreads: wanted > 1 ? 1 : run.threads,
+    allowSoftwareGpu: run.allowSoftwareGpu ?? false,
+  });
+  if (mainBackend.backend === 'webgpu' && config.hardNegatives > 0) {
+    // mineHardNegatives reads descriptors mid-step, synchronously; webgpu reads only asynchronously in Node.
+    throw new TrainerError(
+      'BAD_ARGUMENT',
+      'runTraining: hardNegatives needs a backend that reads synchronously (tensorflow, wasm); webgpu does not',
+    );
+  }
+  // Before any replica starts: a refusal must not leave worker threads running.
+  const graph = useGraph(run.graph, mainBackend.backend, config);
+  const configPath = join(runDir, 'config.json');
+  const metricsPath = join(runDir, 'metrics.jsonl');
+  const model = new UNet(modelConfig(config), config.seed);
+  const replicas =
+    mainBackend.backend === 'wasm' && wanted > 1 ? await startReplicas(config, run, wanted) : undefined;
+  const backend: BackendInfo = replicas ? { backend: 'wasm', device: replicas.device } : mainBackend;
+  const objective = graph
+    ? graphOxelObjective(config, model, run.threads)
+    : createTrainObjective(config, model, replicas);
+  const optimizer = new AdamW(objective.parameters, { weightDecay: config.weightDecay });
+  let source: BatchSource | undefined;
+  let step = 0;
+  let startStep = 0;
+  let last: StepMetrics | null = null;
+  let stopped = false;
+  try {
+    /** The newest checkpoint of the run, for the message of a run stopped by non-finite steps. */
+    let lastCheckpoint: string | null = null;
+    if (saved) {
+      const restored = restoreNewestReadable(runDir, (c) => {
+        model.setWeights(c.weights);
+        optimizer.setState(c.optimizer);
+        objective.restore(c.dir);
+      });
+      if (restored) {
+        const { checkpoint, passedOver } = restored;
+        if (passedOver.length)
+          log(`--resume: ${passedOver.join('; ')}; resuming from ${basename(checkpoint.dir)}`);
+        step = checkpoint.step;
+        lastCheckpoint = checkpoint.dir;
+        log(`resuming ${runDir} at step ${step} of ${config.steps}`);
+      }
+      checkScheduleChange(saved, config, step, configPath);
+    }
+    startStep = step;
+    hooks.onStart?.({ backend, parameters: model.parameterCount(), startStep, graph });
+    source = await openBatchSource(config, startStep, log, shards);
+    // The first batch before the first write: a run that fails on its data leaves its folder as it was.
+    let batch = await source.next(step);
+    if (saved) {
+      keepMetricsUpTo(metricsPath, step);
+      if (config.steps !== saved.steps) await writeJsonAtomic(configPath, { ...saved, steps: config.steps });
+    } else {
+      mkdirSync(runDir, { recursive: true });
+      writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+      writeFileSync(metricsPath, '');
+    }
+    const started = performance.now();
+    while (step < config.steps) {
+      batch ??= await source.next(step);
+      if (!batch) throw new TrainerError('BAD_DATA', `runTraining: the data source ran dry at step ${step}`);
+      const t0 = performance.now();
+      optimizer.learningRate = oneCycleRate(step, config.steps, {
+        peakRate: config.lr,
+        decayFraction: config.lrDecay,
+      });
+      const result = await objective.step(optimizer, batch, deriveSeed(config.seed, 4, step));
+      const seconds = (performance.now() - t0) / 1000;
+      step++;
+      const skipped = nonFinite.record(step, result, lastCheckpoint);
+      if (skipped) log(skipped);
+      else {
+        const { applied: _, ...measured } = result;
+        last = {
+          step,
+          ...measured,
+          lr: optimizer.learningRate,
+          stepsPerSecond: 1 / seconds,
+          pairsPerSecond: batch.batchSize / seconds,
+          elapsed: (performance.now() - started) / 1000,
+        };
+        appendFileSync(metricsPath, `${JSON.stringify(last)}\n`);
+        hooks.onStep?.(last);
+      }
+      batch = undefined;
+      // A step on one thread may await only settled promises: give timers (the progress bar) and
+      // signals (Ctrl-C) their turn.
+      await new Promise((resolve) => setImmediate(resolve));
+      stopped = step < config.steps && (hooks.shouldStop?.() ?? false);
+      // Skipped steps left the weights as they were: a checkpoint now holds the last finite ones.
+      if (step % config.checkpointEvery === 0 || step === config.steps || stopped) {
+        await objective.sync?.(optimizer);
+        lastCheckpoint = await saveCheckpoint(runDir, step, model, optimizer, {
+          keepEvery: run.keepEvery ?? DEFAULT_KEEP_EVERY,
+          extraFiles: await objective.checkpointFiles(),
+        });
+        hooks.onCheckpoint?.(lastCheckpoint, step);
+      }
+      if (stopped) break;
+    }
+  } finally {
+    await source?.close();
+    await replicas?.close();
+    optimizer.dispose();
+    objective.dispose();
+    model.dispose();
+  }
+  if (step > 0) {
+    const curves = await writeTrainingCurves(runDir);
+    hooks.onLog?.(`curves: ${curves}`);
+  }
+  return { runDir, startStep, step, stopped, lastMetrics: last, skippedSteps: nonFinite.skipped, backend };
+}
+
+/** The threads a run may use: `--threads`, or with 0 one per core. */
+const threadBudget = (run: TrainRunOptions) => (run.threads > 0 ? run.threads : availableParallelism());
+
+/**
+ * Replicas the run asks for: `run.replicas`, or with 0 one per thread of the budget (at most one per
+ * pair) for the oxel objective on wasm (or auto, which may end on wasm), else 1.
+ */
+function wantedReplicas(run: TrainRunOptions, config: TrainConfig): number {
+  const splittable = config.objective === 'oxel' && (run.backend === 'wasm' || run.backend === 'auto');
+  if (!Number.isInteger(run.replicas) || run.replicas < 0)
+    throw new TrainerError(
+      'BAD_ARGUMENT',
+      `train: --replicas must be a non-negative integer (got ${run.replicas})`,
+    );
+  if (run.replicas > 1 && !splittable)
+    throw new TrainerError(
+      'BAD_ARGUMENT',
+      `train: --replicas ${run.replicas} needs the oxel objective on the wasm backend (got ${config.objective} on ${run.backend})`,
+    );
+  if (run.replicas > 0) return run.replicas;
+  return splittable ? Math.min(threadBudget(run), config.batchSize) : 1;
+}
+
+/** The replica pool of a run: the thread budget shared out among the replicas, at least one each. */
+function startReplicas(config: TrainConfig, run: TrainRunOptions, replicas: number): Promise<ReplicaPool> {
+  const threads = Math.max(1, Math.floor(threadBudget(run) / replicas));
+  return ReplicaPool.start(modelConfig(config), replicas, threads);
+}
+
+function validateTrainConfig(c: TrainConfig): void {
+  const bad = (what: string) => {
+    throw new TrainerError('BAD_ARGUMENT', `train: ${what}`);
+  };
+  for (const [name, v] of [
+    ['--steps', c.steps],
+    ['--batch', c.batchSize],
+    ['--samples', c.samples],
+    ['--checkpoint-every', c.checkpointEvery],
+    ['--channels', c.outChannels],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1) bad(`${name} must be a positive integer (got ${v})`);
+  }
+  if (!TRAIN_OBJECTIVES.includes(c.objective))
+    bad(`--objective must be one of ${TRAIN_OBJECTIVES.join(', ')} (got ${c.objective})`);
+  if (c.objective === 'vader') {
+    const v = c.vader;
+    if (!Number.isInteger(v.matches) || v.matches < 1)
+      bad(`--matches must be a positive integer (got ${v.matches})`);
+    if (!Number.isInteger(v.queueSize) || v.queueSize < 1)
+      bad(`--queue-size must be a positive integer (got ${v.queueSize})`);
+    if (!(v.temperature > 0)) bad(`--temperature must be > 0 (got ${v.temperature})`);
+    if (!(v.momentum >= 0 && v.momentum <= 1)) bad(`--momentum must be in [0, 1] (got ${v.momentum})`);
+  }
+  if (c.objective === 'clove') {
+    const k = c.clove;
+    if (!Number.isInteger(k.matches) || k.matches < 1)
+      bad(`--matches must be a positive integer (got ${k.matches})`);
+    if (!(k.momentum >= 0 && k.momentum <= 1)) bad(`--momentum must be in [0, 1] (got ${k.momentum})`);
+    if (!Number.isInteger(k.heads) || k.heads < 1 || c.outChannels % k.heads !== 0)
+      bad(`--heads must divide --channels ${c.outChannels} (got ${k.heads})`);
+    if (!Number.isInteger(k.topK) || k.topK < 2) bad(`--top-k must be an integer >= 2 (got ${k.topK})`);
+    if (!(k.attentionTemperature > 0))
+      bad(`--attention-temperature must be > 0 (got ${k.attentionTemperature})`);
+    if (c.batchSize * Math.min(k.matches, Math.round(c.samples * c.positiveFraction)) < 3)
+      bad(
+        'clove needs at least 3 matched pixels per batch (raise --batch, --matches or --positive-fraction)',
+      );
+  }
+  if (!(c.lr > 0)) bad(`--lr must be > 0 (got ${c.lr})`);
+  if (!(c.weightDecay >= 0)) bad(`--weight-decay must be >= 0 (got ${c.weightDecay})`);
+  if (!(c.clipNorm >= 0)) bad(`--clip-norm must be >= 0, 0 for none (got ${c.clipNorm})`);
+  if (!(c.lrDecay > 0 && c.lrDecay <= 1)) bad(`--lr-decay must be in (0, 1] (got ${c.lrDecay})`);
+  if (!(c.lambda >= 0 && c.lambda <= 1)) bad(`--lambda must be in [0, 1] (got ${c.lambda})`);
+  if (!(c.positiveFraction > 0 && c.positiveFraction <= 1))
+    bad(`--positive-fraction must be in (0, 1] (got ${c.positiveFraction})`);
+  if (!(c.localNegatives >= 0 && c.localNegatives <= 1))
+    bad(`--local-negatives must be in [0, 1] (got ${c.localNegatives})`);
+  const [rMin, rMax] = c.localRadius;
+  if (!(rMin >= 0 && rMax >= rMin))
+    bad(`--local-radius must be MIN,MAX with 0 <= MIN <= MAX (got ${rMin},${rMax})`);
+  if (!(c.hardNegatives >= 0 && c.localNegatives + c.hardNegatives <= 1))
+    bad(
+      `--hard-negatives must be >= 0, with --local-negatives + --hard-negatives <= 1 (got ${c.hardNegatives} and ${c.localNegatives})`,
+    );
+  const viewPairs = c.source.kind === 'shards' || c.source.kind === 'live';
+  if (c.hardNegatives > 0 && (c.objective !== 'oxel' || !viewPairs))
+    bad(
+      `--hard-negatives needs the oxel objective on view pairs (--data or --live; got ${c.objective} on ${c.source.kind})`,
+    );
+  if (!(c.hardRadius >= 0)) bad(`--hard-radius must be a number of pixels >= 0 (got ${c.hardRadius})`);
+  if (c.cropShift !== null && !(c.cropShift >= 0))
+    bad(`--crop-shift must be a number of pixels >= 0 or none (got ${c.cropShift})`);
+  validatePhotometricOptions(c.photometric, 'train --jitter');
+  const factor = unetSizeUnit(modelConfig(c));
+  if (c.crop && (c.crop[0] % factor !== 0 || c.crop[1] % factor !== 0)) {
+    bad(`--crop ${c.crop.join('x')}: the ${c.model} U-Net needs sides divisible by ${factor}`);
+  }
+}
+
+/**
+ * A new run: refuses a directory that already holds one, so nothing is overwritten by accident (the
+ * directory itself is made once the run has checked its data). Returns null: no saved config.
+ */
+function checkFreshRun(runDir: string): null {
+  if (existsSync(join(runDir, 'checkpoints', 'latest.json')) || existsSync(join(runDir, 'config.json'))) {
+    throw new TrainerError(
+      'BAD_ARGUMENT',
+      `train: ${runDir} already holds a run; pass --resume to continue it, or choose another --out`,
+      runDir,
+    );
+  }
+  return null;
+}
+
+/** Checks `config` against the size of its data's views (3D sources), before anything is written. */
+async function checkDataFits(config: TrainConfig): Promise<void> {
+  const views = await viewSizeOf(config.source);
+  if (!views) return;
+  const where = config.source.kind === 'shards' ? config.source.dir : 'the live generator (--size)';
+  checkCropFits(config.crop, views, unetSizeUnit(modelConfig(config)), where);
+}
+
+/**
+ * The 2D jitter of runs whose config.json predates the `photometric` field: `photometricJitter`'s defaults
+ * at the time (DEFAULT_PHOTOMETRIC_OPTIONS has changed since).
+ */
+const JITTER_BEFORE_CONFIG: PhotometricOptions = {
+  channelShuffle: 0,
+  brightness: 0.2,
+  contrast: 0.2,
+  saturation: 0.2,
+  hue: 0.05,
+  motionBlur: 3,
+  noise: 0.02,
+};
+
+/**
+ * A run's config.json, with the defaults that runs from before `--objective`, `--local-negatives`,
+ * `--jitter`, `--crop-shift`, `--hard-negatives`, `--normalization` and `--lr-decay` existed were trained with; null when `runDir` holds none.
+ * Throws TrainerError('BAD_DATA') naming config.json when it is not a JSON object.
+ */
+/**
+ * Whether the run's steps go through the whole-step graph: where it can run (tensorflow backend, oxel
+ * objective, no hard negatives, the addon built) unless `wanted` is false; `wanted` true where it
+ * cannot is an error saying why.
+ */
+function useGraph(wanted: boolean | undefined, backend: string, config: TrainConfig): boolean {
+  if (wanted === false) return false;
+  let why = '';
+  if (backend !== 'tensorflow') why = `it needs the tensorflow backend (this run has ${backend})`;
+  else if (config.objective !== 'oxel')
+    why = `it runs the oxel objective only (this run trains ${config.objective})`;
+  else if (config.hardNegatives > 0) why = 'it does not mine hard negatives (this run has hardNegatives > 0)';
+  else {
+    try {
+      loadTfGraph();
+    } catch (err) {
+      why = (err as Error).message;
+    }
+  }
+  if (why && wanted)
+    throw new TrainerError('BAD_ARGUMENT', `runTraining: the whole-step graph cannot run: ${why}`);
+  return !why;
+}
+
+export function savedConfig(runDir: string): TrainConfig | null {
+  const path = join(runDir, 'config.json');
+  if (!existsSync(path)) return null;
+  return {
+    objective: 'oxel',
+    vader: DEFAULT_TRAIN_CONFIG.vader,
+    clove: DEFAULT_TRAIN_CONFIG.clove,
+    localNegatives: 0,
+    localRadius: DEFAULT_TRAIN_CONFIG.localRadius,
+    photometric: JITTER_BEFORE_CONFIG,
+    cropShift: null,
+    hardNegatives: 0,
+    hardRadius: DEFAULT_TRAIN_CONFIG.hardRadius,
+    normalization: 'image',
+    lrDecay: 1,
+    ...parseConfig(path),
+  } as TrainConfig;
+}
+
+/** A config.json's object; TrainerError naming the file when it is not one. */
+function parseConfig(path: string): Partial<TrainConfig> {
+  const json = readJsonFile(path, 'run');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new TrainerError('BAD_DATA', `run ${path}: not a config object`, path);
+  return json;
+}
+
+/** The saved config of a run to resume, after checking that `config` is the same (its length aside). */
+function resumableConfig(runDir: string, config: TrainConfig): TrainConfig {
+  const path = join(runDir, 'config.json');
+  const saved = savedConfig(runDir);
+  if (!saved)
+    throw new TrainerError('NOT_FOUND', `train --resume: ${runDir} holds no run (no config.json)`, runDir);
+  const differs = Object.keys({ ...saved, ...config }).filter(
+    (k) =>
+      k !== 'steps' &&
+      JSON.stringify(saved[k as keyof TrainConfig]) !== JSON.stringify(config[k as keyof TrainConfig]),
+  );
+  if (differs.length) {
+    throw new TrainerError(
+      'BAD_ARGUMENT',
+      `train --resume: the flags differ from the run's config.json in ${differs.join(', ')}; resume with the same flags`,
+      path,
+    );
+  }
+  return saved;
+}
+
+/**
+ * Checks that a run resumed at `step` may take `config.steps` instead of its saved length. The learning
+ * rate holds its peak until the decay starts: up to there, a run of either length has trained the
+ * same way, so it can be lengthened (or shortened) and continue as that run.
+ */
+function checkScheduleChange(saved: TrainConfig, config: TrainConfig, step: number, path: string): void {
+  if (config.steps === saved.steps) return;
+  const decayStart = (steps: number) => decayStartStep(steps, { decayFraction: config.lrDecay });
+  const limit = Math.min(decayStart(saved.steps), decayStart(config.steps));
+  if (step > limit) {
+    throw new TrainerError(
+      'BAD_ARGUMENT',
+      `train --resume --steps ${config.steps}: the run's latest checkpoint (step ${step}) lies past step ${limit}, where the learning rate of the ${Math.min(saved.steps, config.steps)}-step schedule leaves its peak; --steps can change only before that (resume with --steps ${saved.steps})`,
+      path,
+    );
+  }
+}
+
+/** Drops metrics lines past `step` (steps done after the last checkpoint are redone). */
+function keepMetricsUpTo(path: string, step: number): void {
+  if (!existsSync(path)) return;
+  const kept = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line && (JSON.parse(line) as StepMetrics).step <= step);
+  writeFileSync(path, kept.map((l) => `${l}\n`).join(''));
+}
