@@ -188,6 +188,19 @@ describe('gen-scenes', () => {
     expect(hashes(other)).not.toEqual(hashes(full));
   }, 300_000);
 
+  it('lights each pair with its own lights, however fast pairs follow each other (the same bytes twice)', async () => {
+    // Many small pairs of one room in one worker: each is drawn within milliseconds of the last. When
+    // three's per-frame light uniforms followed a 16 ms timer, some pairs kept their predecessor's
+    // lights, and two runs of this command differed in a few PNGs.
+    const args = ['--rooms', '1', '--pairs-per-room', '16', '--size', '64x48', '--shard-size', '16'];
+    const [a, b] = [join(tmp, 'fast-a'), join(tmp, 'fast-b')];
+    await genScenes([...args, '--seed', '5', '--workers', '1', '--quiet', '--out', a]);
+    await genScenes([...args, '--seed', '5', '--workers', '1', '--quiet', '--out', b]);
+    expect(readFileSync(join(b, 'shard-000000.tar')).equals(readFileSync(join(a, 'shard-000000.tar')))).toBe(
+      true,
+    );
+  }, 300_000);
+
   it('resumes a killed run to the same dataset', async () => {
     const dir = join(tmp, 'killed');
     await killAfterFirstShard(

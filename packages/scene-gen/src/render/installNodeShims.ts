@@ -9,12 +9,26 @@
  *   no `navigator` at all, Node >= 21 has one without `gpu`.
  * - `self`: three's animation loop (`renderers/common/Animation.js`) takes `self` as the object that owns
  *   `requestAnimationFrame`; without it, `Renderer.init` fails.
- * - `requestAnimationFrame` / `cancelAnimationFrame`: that loop ticks forever once the renderer is
- *   initialised. The shim's timers are unref'd so that a forgotten `dispose()` does not keep Node alive.
+ * - `requestAnimationFrame` / `cancelAnimationFrame`: that loop runs once per animation frame, and each
+ *   frame refreshes the node uniforms three updates per frame (the lights among them). Here a frame is
+ *   not a 16 ms timer but `advanceAnimationFrame()`, called before each view is drawn: with a timer, a
+ *   pair drawn within 16 ms of the previous one was lit with the previous pair's lights, and shards of
+ *   the same seed differed from run to run. Nothing is scheduled, so nothing keeps Node alive.
  */
 
-/** Frame interval of the shimmed requestAnimationFrame, ms (about 60 Hz, as a browser would). */
-const FRAME_INTERVAL_MS = 16;
+/** The animation-frame callbacks waiting for the next frame (one per renderer's loop). */
+const pendingFrames = new Map<number, (time: number) => void>();
+let nextHandle = 1;
+let frame = 0;
+
+/** Starts one animation frame: runs the callbacks requested since the last one (each asks again). */
+export function advanceAnimationFrame(): void {
+  const callbacks = [...pendingFrames.values()];
+  pendingFrames.clear();
+  frame += 1;
+  // The time stamp only feeds user animation loops (none here); a frame count keeps it reproducible.
+  for (const callback of callbacks) callback(frame * (1000 / 60));
+}
 
 /**
  * Installs the globals above. Idempotent; a later call replaces `navigator.gpu` with the newer instance.
@@ -42,8 +56,11 @@ export function installNodeShims(gpu: GPU, dawnGlobals: object): void {
   if (g.self === undefined) g.self = globalThis;
 
   if (g.requestAnimationFrame === undefined) {
-    g.requestAnimationFrame = (callback: (time: number) => void) =>
-      setTimeout(() => callback(performance.now()), FRAME_INTERVAL_MS).unref();
-    g.cancelAnimationFrame = (handle: ReturnType<typeof setTimeout> | undefined) => clearTimeout(handle);
+    g.requestAnimationFrame = (callback: (time: number) => void) => {
+      const handle = nextHandle++;
+      pendingFrames.set(handle, callback);
+      return handle;
+    };
+    g.cancelAnimationFrame = (handle: number) => pendingFrames.delete(handle);
   }
 }

@@ -3,6 +3,7 @@ import { NO_INSTANCE } from '@oxels/core';
 import { ColorManagement, type PerspectiveCamera, type Scene } from 'three/webgpu';
 import { assert } from '../errors.ts';
 import { rgbaToRgb } from './colorUtils.ts';
+import { advanceAnimationFrame } from './installNodeShims.ts';
 import type { Renderer } from './Renderer.ts';
 import type { ViewTargets } from './viewTargets.ts';
 
@@ -114,6 +115,7 @@ function encodePasses(
 ): EncodedPasses {
   const { three } = renderer;
   const { width, height } = targets;
+  advanceAnimationFrame(); // this view's lights, not the previous pair's (installNodeShims.ts)
   three.setRenderTarget(null);
   three.setOutputRenderTarget(targets.color);
   // three's output pass compiles its linear -> sRGB step to a no-op while ColorManagement is disabled
