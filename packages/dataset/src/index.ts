@@ -15,6 +15,12 @@ export { decodeNpy, encodeNpy } from './npy.ts';
 export type { ShardRecord } from './ShardWriter.ts';
 export { ShardWriter } from './ShardWriter.ts';
 export { listShards, readDataset, readShard, scanShard } from './readShards.ts';
+export type { TarEntry } from './tarIndex.ts';
+export { readTarEntry, tarIndex } from './tarIndex.ts';
+
+// random access: a dataset's pairs by key, read from their shards' offsets
+export type { PairRef } from './DatasetIndex.ts';
+export { DatasetIndex } from './DatasetIndex.ts';
 
 // manifest and the dataset directory
 export type { DatasetManifest, ManifestShard, StatusCounts } from './DatasetManifest.ts';

@@ -21,40 +21,10 @@ import {
   type ViewPairSample,
 } from '@oxels/dataset';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testSample as sample } from '../test/testDataset.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oxels-shards-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A small but complete sample with recognisable values. */
-function sample(pair: number, w = 6, h = 4): ViewPairSample {
-  const rgb = (o: number) => Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 7 + o) % 256);
-  return {
-    meta: {
-      key: `r000-p${String(pair).padStart(6, '0')}`,
-      width: w,
-      height: h,
-      fx: 5,
-      fy: 5,
-      cx: 3,
-      cy: 2,
-      poseA: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
-      poseB: [1, 0, 0, 0.5, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
-      room: { index: 0, id: '000' },
-      objects: [{ instance: 1, assetId: 'x/y', category: 'mug', transform: [] }],
-      seeds: { scene: 1, pair, attempt: 0 },
-      stats: { total: 3, match: 1, occluded: 1, outOfView: 1, miss: 0, matchFraction: 1 / 3 },
-    },
-    rgbA: rgb(pair),
-    rgbB: rgb(pair + 1),
-    aIndex: Int32Array.from([1, 5, 20]),
-    bXY: Float32Array.from([2.25, 1.5, Number.NaN, Number.NaN, Number.NaN, Number.NaN]),
-    status: Uint8Array.from([0, 1, 2]),
-    depthA: Float32Array.from({ length: w * h }, (_, i) => i / 10),
-    depthB: Float32Array.from({ length: w * h }, (_, i) => 1 + i / 10),
-    instA: Uint16Array.from({ length: w * h }, (_, i) => i % 3),
-    instB: Uint16Array.from({ length: w * h }, (_, i) => 300 + (i % 2)),
-  };
-}
 
 describe('npy', () => {
   it('round-trips each dtype with a 64-byte aligned header', () => {

@@ -1,7 +1,12 @@
 import { type Assert, assertFor, OxelsError } from '@oxels/core';
 
 /** Error codes of @oxels/image. */
-export type ImageErrorCode = 'BAD_ARGUMENT' | 'EMPTY_CHART' | 'WRITE_FAILED';
+export type ImageErrorCode =
+  | 'BAD_ARGUMENT'
+  | 'EMPTY_CHART'
+  | 'WRITE_FAILED'
+  | 'UNKNOWN_FORMAT'
+  | 'CORRUPT_IMAGE';
 
 /** The error class of @oxels/image; `path` names the file when there is one. */
 export class ImageError extends OxelsError<ImageErrorCode> {}

@@ -1,4 +1,4 @@
-// @oxels/image: 8-bit RGB pictures, shapes, a bitmap font, colour maps, PNG files and line charts.
+// @oxels/image: 8-bit RGB pictures, shapes, a bitmap font, colour maps, PNG and JPEG files, line charts.
 // A leaf package (no other @oxels dependency), so that every package can draw.
 
 // pictures (pure: a picture is { width, height, data: uint8 [H, W, 3] })
@@ -32,10 +32,15 @@ export { drawChartGrid } from './charts/drawChartGrid.ts';
 export type { AxisTicks } from './charts/axisTicks.ts';
 export { axisTicks, formatTick } from './charts/axisTicks.ts';
 
-// PNG (encoding is pure; writeRgbPng is the file edge)
+// PNG and JPEG files: the one decoder and the encoders of every package (pure; writeRgbPng is the file edge)
+export type { DecodedImage, PngPixels } from './io/DecodedImage.ts';
+export type { DecodeImageOptions } from './io/decodeImage.ts';
+export { DEFAULT_DECODE_IMAGE_OPTIONS, decodeImage } from './io/decodeImage.ts';
 export type { PngHeader } from './io/pngHeader.ts';
 export { readPngHeader } from './io/pngHeader.ts';
+export { encodePng } from './io/encodePng.ts';
 export { encodeRgbPng } from './io/encodeRgbPng.ts';
+export { encodeJpeg } from './io/encodeJpeg.ts';
 export { writeRgbPng } from './io/writeRgbPng.ts';
 
 // errors and constants

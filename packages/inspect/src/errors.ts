@@ -1,12 +1,7 @@
 import { type Assert, assertFor, OxelsError } from '@oxels/core';
 
-/** Error codes of @oxels/inspect. */
-export type InspectErrorCode =
-  | 'BAD_ARGUMENT'
-  | 'MISSING_DIR'
-  | 'UNKNOWN_PAIR'
-  | 'SHARD_READ'
-  | 'NO_DESCRIPTORS';
+/** Error codes of @oxels/inspect (a dataset that cannot be read fails with @oxels/dataset's DatasetError). */
+export type InspectErrorCode = 'BAD_ARGUMENT';
 
 /** The error class of @oxels/inspect; `path` names the file when there is one. */
 export class InspectError extends OxelsError<InspectErrorCode> {}

@@ -28,15 +28,13 @@ export type { HeatmapQuery, MatchHeatmapRow, MatchHeatmapsOptions } from './pict
 export { DEFAULT_MATCH_HEATMAPS_OPTIONS, matchHeatmaps } from './pictures/matchHeatmaps.ts';
 
 // trained runs: descriptors of view pairs through a run's network (inspect --run, view --run)
-export type { InspectPair } from './run/InspectPair.ts';
-export { samplePair, warpedPair } from './run/InspectPair.ts';
-export { describeViews, runDescriptorSource } from './run/runDescriptors.ts';
+export type { InspectPair } from './pictures/InspectPair.ts';
+export { samplePair, warpedPair } from './pictures/InspectPair.ts';
+export { describeViews, runDescriptorSource } from './viewer/runDescriptors.ts';
 
-// files (the I/O edge: datasets by key)
-export type { PairRef } from './io/DatasetIndex.ts';
-export { DatasetIndex } from './io/DatasetIndex.ts';
-export type { TarEntry } from './io/tarIndex.ts';
-export { readTarEntry, tarIndex } from './io/tarIndex.ts';
+// datasets by key: @oxels/dataset's random access, under the names inspect has always exported
+export type { PairRef, TarEntry } from '@oxels/dataset';
+export { DatasetIndex, readTarEntry, tarIndex } from '@oxels/dataset';
 
 // errors and constants
 export { InspectError } from './errors.ts';

@@ -4,7 +4,7 @@ export interface PngHeader {
   height: number;
   /** Bits per sample: 1, 2, 4, 8 or 16. */
   depth: number;
-  /** Samples per pixel as fast-png decodes them (1 for grey and palette, 2, 3 or 4). */
+  /** Samples per pixel in the file (1 for grey and palette, 2, 3 or 4). */
   channels: number;
 }
 

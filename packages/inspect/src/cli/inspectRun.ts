@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { writeRgbPng } from '@oxels/image';
 import { createRng } from '@oxels/core';
+import { DatasetIndex } from '@oxels/dataset';
 import {
   type BackendName,
   decodeImage,
@@ -12,14 +13,13 @@ import {
   loadRun,
 } from '@oxels/trainer';
 import { InspectError } from '../errors.ts';
-import { DatasetIndex } from '../io/DatasetIndex.ts';
 import type { DescriptorNorm } from '../pictures/distanceHeatmap.ts';
 import { type HeatmapQuery, matchHeatmaps } from '../pictures/matchHeatmaps.ts';
 import { pcaPairPicture } from '../pictures/pcaPairPicture.ts';
 import { signMaps } from '../pictures/signMaps.ts';
 import { spreadSample } from '../pictures/spreadSample.ts';
-import { type InspectPair, samplePair, warpedPair } from '../run/InspectPair.ts';
-import { describeViews } from '../run/runDescriptors.ts';
+import { type InspectPair, samplePair, warpedPair } from '../pictures/InspectPair.ts';
+import { describeViews } from '../viewer/runDescriptors.ts';
 import type { CliIO } from './cliUtils.ts';
 
 /** The flags of `pnpm inspect --run RUN ...` (see runInspect). */

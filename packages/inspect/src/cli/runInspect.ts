@@ -1,10 +1,10 @@
 import { join, resolve } from 'node:path';
+import { DatasetIndex } from '@oxels/dataset';
 import { writeRgbPng } from '@oxels/image';
 import { BACKEND_NAMES, LOSS_NORMS } from '@oxels/trainer';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_INSPECT_COUNT } from '../constants.ts';
 import { InspectError } from '../errors.ts';
-import { DatasetIndex } from '../io/DatasetIndex.ts';
 import { DEFAULT_OVERLAY_OPTIONS, drawCorrespondenceOverlay } from '../pictures/drawCorrespondenceOverlay.ts';
 import { type CliIO, captureCommander, EXIT, intArg, runCli } from './cliUtils.ts';
 import { type InspectRunFlags, inspectRun } from './inspectRun.ts';

@@ -3,8 +3,8 @@ import { BACKEND_NAMES, type BackendName, initBackend, loadRun } from '@oxels/tr
 import { Command, Option } from 'commander';
 import { DEFAULT_VIEWER_PORT } from '../constants.ts';
 import { InspectError } from '../errors.ts';
-import { runDescriptorSource } from '../run/runDescriptors.ts';
 import { colourDescriptors, type DescriptorSource } from '../viewer/DescriptorSource.ts';
+import { runDescriptorSource } from '../viewer/runDescriptors.ts';
 import { startViewer, type ViewerServer } from '../viewer/startViewer.ts';
 import { type CliIO, captureCommander, EXIT, intArg, runCli } from './cliUtils.ts';
 

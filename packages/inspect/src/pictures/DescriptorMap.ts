@@ -1,16 +1,8 @@
+import type { DescriptorMap } from '@oxels/trainer';
 import { assert } from '../errors.ts';
 
-/**
- * A dense descriptor map: `data` is float32 [height, width, channels], row-major, rows top-down, so
- * the descriptor of pixel (x, y) is data[(y * width + x) * channels + c]. Channels-last, the layout of
- * a tfjs NHWC output with the batch axis taken off.
- */
-export interface DescriptorMap {
-  data: Float32Array;
-  height: number;
-  width: number;
-  channels: number;
-}
+// The trainer's DescriptorMap (float32 [H, W, C], channels-last), the one type both packages pass around.
+export type { DescriptorMap };
 
 /** Wraps a float32 [H, W, C] buffer as a DescriptorMap (no copy); checks its length. */
 export function descriptorMap(

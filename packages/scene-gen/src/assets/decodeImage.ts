@@ -1,86 +1,44 @@
-import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
-import jpeg from 'jpeg-js';
+import { type DecodedImage, decodeImage as decodeImageFile, ImageError } from '@oxels/image';
 import { AssetLoadError } from '../errors.ts';
 import type { ImageRGBA } from './Asset.ts';
-import { readPngHeader } from '@oxels/image';
 
 /** Largest texture we decode (pixels); ShapeNet's are at most a few megapixels. */
 const MAX_TEXTURE_MEGAPIXELS = 64;
 
 /**
- * Decodes a PNG or JPEG file (recognised by its signature, not its name: ShapeNet has `.jpg`
- * files that hold PNG data) into 8-bit RGBA, rows top-down.
+ * Decodes a texture, PNG or JPEG (@oxels/image's decodeImage: recognised by its signature, not its
+ * name), into 8-bit RGBA, rows top-down: grey repeated, 16-bit samples cut to their high byte, alpha 255
+ * where the file has none.
  *
  * @param bytes the whole file
  * @param path for the error message
- * @throws AssetLoadError for another format or a corrupt image
+ * @throws AssetLoadError naming `path` for another format, a corrupt image or one over 64 megapixels
  */
 export function decodeImage(bytes: Uint8Array, path: string): ImageRGBA {
-  if (isPng(bytes)) checkPngSize(bytes, path);
+  let image: DecodedImage;
   try {
-    if (isPng(bytes)) return pngToRgba(bytes);
-    if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-      const img = jpeg.decode(bytes, {
-        useTArray: true,
-        formatAsRGBA: true,
-        maxResolutionInMP: MAX_TEXTURE_MEGAPIXELS,
-      });
-      return { width: img.width, height: img.height, data: img.data };
-    }
+    image = decodeImageFile(bytes, path, { maxMegapixels: MAX_TEXTURE_MEGAPIXELS });
   } catch (error) {
-    throw new AssetLoadError(`decodeImage: corrupt image ${path} (${String(error)})`, path, error);
+    if (!(error instanceof ImageError)) throw error;
+    throw new AssetLoadError(error.message, path, error);
   }
-  throw new AssetLoadError(`decodeImage: unsupported image format ${path} (expected PNG or JPEG)`, path);
+  return toRgba8(image);
 }
 
-/**
- * Refuses a PNG whose header is malformed or declares more than MAX_TEXTURE_MEGAPIXELS, before
- * fast-png allocates for it (jpeg-js has the same limit as an option).
- */
-function checkPngSize(bytes: Uint8Array, path: string): void {
-  const header = readPngHeader(bytes);
-  if (!header) {
-    throw new AssetLoadError(
-      `decodeImage: corrupt image ${path} (IHDR is not the first and only header chunk)`,
-      path,
-    );
-  }
-  const { width, height } = header;
-  if (width * height > MAX_TEXTURE_MEGAPIXELS * 1e6) {
-    throw new AssetLoadError(
-      `decodeImage: corrupt image ${path} (its header says ${width}x${height} pixels, over the ${MAX_TEXTURE_MEGAPIXELS}-megapixel limit of textures)`,
-      path,
-    );
-  }
-}
-
-function isPng(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
-}
-
-/** Any PNG colour type and depth -> RGBA8. */
-function pngToRgba(bytes: Uint8Array): ImageRGBA {
-  const png = decodePng(bytes);
-  const { width, height } = png;
+function toRgba8(image: DecodedImage): ImageRGBA {
+  const { width, height, channels, data } = image;
   const n = width * height;
-  let src: ArrayLike<number> = png.data;
-  let channels = png.channels;
-  let depth: number = png.depth;
-  if (png.palette) {
-    src = convertIndexedToRgb(png);
-    channels = png.palette[0].length;
-    depth = 8;
-  }
-  const shift = depth === 16 ? 8 : 0;
+  const shift = image.depth === 16 ? 8 : 0;
+  const grey = channels <= 2;
+  const alpha = channels === 2 || channels === 4;
   const out = new Uint8Array(n * 4);
   for (let i = 0; i < n; i++) {
     const s = i * channels;
-    const grey = channels <= 2;
-    const r = src[s] >> shift;
+    const r = data[s] >> shift;
     out[i * 4] = r;
-    out[i * 4 + 1] = grey ? r : src[s + 1] >> shift;
-    out[i * 4 + 2] = grey ? r : src[s + 2] >> shift;
-    out[i * 4 + 3] = channels === 2 || channels === 4 ? src[s + channels - 1] >> shift : 255;
+    out[i * 4 + 1] = grey ? r : data[s + 1] >> shift;
+    out[i * 4 + 2] = grey ? r : data[s + 2] >> shift;
+    out[i * 4 + 3] = alpha ? data[s + channels - 1] >> shift : 255;
   }
   return { width, height, data: out };
 }

@@ -102,7 +102,7 @@ describe('loadObjAsset', () => {
     expect(a.parts[1].material.color).toEqual([0.1, 0.2, 0.3]);
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/texture "nowhere\.png" of material "wood" not found/);
-    expect(warnings[1]).toMatch(/unsupported image format .*junk\.png/);
+    expect(warnings[1]).toMatch(/junk\.png is neither PNG nor JPEG/);
 
     await writeFixture('nomtl.obj', TWO_MATERIAL_OBJ.replace('fixture.mtl', 'missing.mtl'));
     const w2: string[] = [];

@@ -1,6 +1,5 @@
 import type { Rng } from '@oxels/core';
-import { encode as encodePng } from 'fast-png';
-import jpeg from 'jpeg-js';
+import { encodeJpeg, encodeRgbPng } from '@oxels/image';
 import type { RGB } from './MeshBuilder.ts';
 import { hash2, valueNoise } from './surfacePatterns.ts';
 
@@ -27,7 +26,7 @@ function render(width: number, height: number, f: (x: number, y: number) => RGB)
 }
 
 function png(file: string, width: number, height: number, f: (x: number, y: number) => RGB): TextureFile {
-  return { file, bytes: encodePng({ width, height, data: render(width, height, f), channels: 3, depth: 8 }) };
+  return { file, bytes: encodeRgbPng({ width, height, data: render(width, height, f) }) };
 }
 
 /** Wood grain along u (light; the material's Kd gives the species' colour). */
@@ -46,17 +45,12 @@ export function fabricTexture(rng: Rng, file: string): TextureFile {
   const seed = rng.int(1 << 30);
   const width = 64;
   const height = 64;
-  const rgb = render(width, height, (x, y) => {
+  const data = render(width, height, (x, y) => {
     const twill = ((x + y) >> 1) % 2 === 0 ? 0.92 : 0.78;
     const g = twill * (0.9 + 0.1 * hash2(x, y, seed));
     return [g, g, g];
   });
-  const rgba = new Uint8Array(width * height * 4);
-  for (let i = 0; i < width * height; i++) {
-    rgba.set(rgb.subarray(3 * i, 3 * i + 3), 4 * i);
-    rgba[4 * i + 3] = 255;
-  }
-  return { file, bytes: new Uint8Array(jpeg.encode({ data: rgba, width, height }, JPEG_QUALITY).data) };
+  return { file, bytes: encodeJpeg({ width, height, data }, JPEG_QUALITY) };
 }
 
 /** A product label: coloured background, a band of "text" blocks, a logo disc. Wraps around bottles and mugs. */

@@ -16,7 +16,7 @@ export interface DescriptorMethod {
 /**
  * A dense descriptor map: `data` is float32 [height, width, channels], row-major, rows top-down, so the
  * descriptor of pixel (x, y) is data[(y * width + x) * channels + c]. The layout of a tfjs NHWC output
- * with the batch axis taken off; structurally the same as @oxels/inspect's DescriptorMap.
+ * with the batch axis taken off. @oxels/inspect draws and checks these same maps.
  */
 export interface DescriptorMap {
   data: Float32Array;

@@ -1,15 +1,14 @@
 import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { DatasetIndex } from '@oxels/inspect';
-import { readDataset } from '@oxels/dataset';
+import { DatasetIndex, readDataset } from '@oxels/dataset';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFixtureDataset } from './writeFixtureDataset.ts';
+import { writeTestDataset } from './testDataset.ts';
 
 describe('DatasetIndex', () => {
   let dir: string;
   beforeAll(async () => {
-    ({ dir } = await writeFixtureDataset([2, 3]));
+    ({ dir } = await writeTestDataset([2, 3]));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -46,7 +45,7 @@ describe('DatasetIndex', () => {
       code: 'MISSING_DIR',
       message: expect.stringMatching(/absent is not a directory/),
     });
-    const empty = mkdtempSync(join(tmpdir(), 'oxels-inspect-empty-'));
+    const empty = mkdtempSync(join(tmpdir(), 'oxels-dataset-empty-'));
     await expect(DatasetIndex.open(empty)).rejects.toMatchObject({
       code: 'MISSING_DIR',
       message: expect.stringMatching(/holds no shard/),
@@ -56,11 +55,12 @@ describe('DatasetIndex', () => {
   });
 
   it('reports a truncated shard by path', async () => {
-    const { dir: broken } = await writeFixtureDataset([2]);
+    const { dir: broken } = await writeTestDataset([2]);
     const shard = join(broken, 'shard-000000.tar');
     const full = statSync(shard).size;
-    // Cuts inside a header, inside a file's data, on an entry boundary, and in the end blocks.
-    for (const cut of [full - 700, full - 1024 - 512 * 3 - 100, 3072, 1000, 300]) {
+    // Cuts in the end blocks, inside a header (the last pair's a.inst.png; and the first file's), on an
+    // entry boundary (3072: after the first b.png) and inside a file's data (the first .json's).
+    for (const cut of [full - 700, full - 1024 - 512 * 3 - 100, 3072, 700, 300]) {
       truncateSync(shard, cut);
       await expect(DatasetIndex.open(broken)).rejects.toMatchObject({
         code: 'SHARD_READ',

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { InspectError } from '../errors.ts';
+import { DatasetError } from './errors.ts';
 
 /** Where one file's bytes lie in a tar archive. */
 export interface TarEntry {
@@ -35,11 +35,11 @@ function paxPath(data: Buffer): string | null {
 /**
  * The regular files of a tar archive (ustar, with pax and GNU long names) and where their bytes lie,
  * from the 512-byte headers alone: the data is skipped, not read, so indexing a shard costs one small
- * read per file. Lets a viewer fetch one sample of a large shard without streaming the ones before it.
- * Throws InspectError('SHARD_READ') naming the archive when a header is malformed or cut off.
+ * read per file. Lets a viewer fetch one sample of a large shard without streaming the ones before it
+ * (tarFiles streams them all, in order). Throws DatasetError('SHARD_READ') naming the archive when a header is malformed or cut off.
  */
 export async function tarIndex(path: string): Promise<TarEntry[]> {
-  const fail = (what: string) => new InspectError('SHARD_READ', `tarIndex: ${path}: ${what}`, path);
+  const fail = (what: string) => new DatasetError('SHARD_READ', `tarIndex: ${path}: ${what}`, path);
   const file = await open(path, 'r').catch((err: Error) => {
     throw fail(`cannot open (${err.message})`);
   });
@@ -84,14 +84,19 @@ export async function tarIndex(path: string): Promise<TarEntry[]> {
   }
 }
 
-/** Reads `entry`'s bytes from the archive at `path`. */
+/**
+ * Reads `entry`'s bytes from the archive at `path`. Throws DatasetError('SHARD_READ') naming the archive
+ * when it cannot be opened or ends before the entry does.
+ */
 export async function readTarEntry(path: string, entry: TarEntry): Promise<Uint8Array> {
-  const file = await open(path, 'r');
+  const file = await open(path, 'r').catch((err: Error) => {
+    throw new DatasetError('SHARD_READ', `readTarEntry: ${path}: cannot open (${err.message})`, path);
+  });
   try {
     const data = Buffer.alloc(entry.size);
     const { bytesRead } = await file.read(data, 0, entry.size, entry.offset);
     if (bytesRead !== entry.size) {
-      throw new InspectError(
+      throw new DatasetError(
         'SHARD_READ',
         `readTarEntry: ${path}: ${entry.name} is cut off (read ${bytesRead} of ${entry.size} bytes)`,
         path,

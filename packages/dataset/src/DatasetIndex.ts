@@ -1,16 +1,12 @@
 import { basename } from 'node:path';
-import {
-  DatasetError,
-  type DatasetManifest,
-  decodeSample,
-  listShards,
-  readManifest,
-  SAMPLE_FILES,
-  type ViewPairMeta,
-  type ViewPairSample,
-} from '@oxels/dataset';
-import { InspectError } from '../errors.ts';
+import type { DatasetManifest } from './DatasetManifest.ts';
+import { DatasetError } from './errors.ts';
+import { readManifest } from './manifest.ts';
+import { listShards } from './readShards.ts';
+import { decodeSample } from './sampleCodec.ts';
+import { SAMPLE_FILES } from './schema.ts';
 import { readTarEntry, type TarEntry, tarIndex } from './tarIndex.ts';
+import type { ViewPairMeta, ViewPairSample } from './ViewPairSample.ts';
 
 /** One pair of a dataset: its key, its shard and where its files lie in it. */
 export interface PairRef {
@@ -34,7 +30,7 @@ const CACHE_SIZE = 8;
 /**
  * Random access to the pairs of a dataset directory (docs/architecture.md#shard-format) by key: the
  * shards' tar headers are indexed once (no sample is decoded), then a pair is read and decoded on demand
- * from its own bytes (scene-gen's `decodeSample`), the last few kept in memory.
+ * from its own bytes (`decodeSample`), the last few kept in memory.
  */
 export class DatasetIndex {
   readonly dir: string;
@@ -53,13 +49,13 @@ export class DatasetIndex {
   }
 
   /**
-   * Indexes the dataset in `dir`. Throws InspectError('MISSING_DIR') when `dir` is not a dataset
-   * (missing, or without shards) and InspectError('SHARD_READ') for an unreadable shard or manifest.
+   * Indexes the dataset in `dir`. Throws DatasetError('MISSING_DIR') when `dir` is not a dataset
+   * (missing, or without shards) and DatasetError('SHARD_READ') for an unreadable shard or manifest.
    */
   static async open(dir: string): Promise<DatasetIndex> {
     const rethrow = (code: 'MISSING_DIR' | 'SHARD_READ') => (err: unknown) => {
       if (!(err instanceof DatasetError)) throw err;
-      throw new InspectError(code, `DatasetIndex.open: ${err.message}`, err.path ?? dir);
+      throw new DatasetError(code, `DatasetIndex.open: ${err.message}`, err.path ?? dir);
     };
     const shards = attempt(() => listShards(dir), rethrow('MISSING_DIR'));
     const manifest = attempt(() => readManifest(dir), rethrow('SHARD_READ'));
@@ -87,11 +83,11 @@ export class DatasetIndex {
     return this.byKey.has(key);
   }
 
-  /** The pair `key`; throws InspectError('UNKNOWN_PAIR') listing the closest valid keys. */
+  /** The pair `key`; throws DatasetError('UNKNOWN_PAIR') listing the closest valid keys. */
   pair(key: string): PairRef {
     const ref = this.byKey.get(key);
     if (!ref) {
-      throw new InspectError(
+      throw new DatasetError(
         'UNKNOWN_PAIR',
         `DatasetIndex.pair: no pair ${JSON.stringify(key)} in ${this.dir} (${this.pairs.length} pairs; did you mean ${this.suggest(key).join(', ')}?)`,
         this.dir,
@@ -129,7 +125,7 @@ export class DatasetIndex {
       if (!bytes) throw new Error(`no ${key}.${SAMPLE_FILES.meta}`);
       return JSON.parse(new TextDecoder().decode(bytes)) as ViewPairMeta;
     } catch (err) {
-      throw new InspectError(
+      throw new DatasetError(
         'SHARD_READ',
         `DatasetIndex.meta: ${basename(ref.shard)}: ${key}.${SAMPLE_FILES.meta} (${(err as Error).message})`,
         ref.shard,
@@ -154,7 +150,7 @@ export class DatasetIndex {
         return decodeSample(key, files, ref.shard);
       } catch (err) {
         if (!(err instanceof DatasetError)) throw err;
-        throw new InspectError('SHARD_READ', `DatasetIndex.sample: ${err.message}`, ref.shard);
+        throw new DatasetError('SHARD_READ', `DatasetIndex.sample: ${err.message}`, ref.shard);
       }
     })();
     loading.catch(() => this.cache.delete(key));
