@@ -138,10 +138,16 @@ export async function generateDataset(
   if (todo.length) {
     const jobs = todo.flatMap((s) => shardJobs(s, config, total));
     const workerCount = Math.min(run.workers, jobs.length);
-    const setup: WorkerSetup = { config: { ...config, scenenn, shapenet }, rooms, objects, renderer: {} };
+    const setup: WorkerSetup = {
+      config: { ...config, scenenn, shapenet },
+      rooms,
+      objects,
+      renderer: {},
+      encode: true,
+    };
     const pool = PairWorkerPool.start(setup, workerCount, log);
     log(`generating ${pairsTodo} pairs in ${todo.length} shards on ${workerCount} worker processes`);
-    const pending = new Map<number, WorkerReply & { kind: 'sample' }>();
+    const pending = new Map<number, WorkerReply & { kind: 'encoded' }>();
     let nextShard = 0;
     let writer: ShardWriter | null = null;
     let shardCounts = emptyCounts();
@@ -180,7 +186,7 @@ export async function generateDataset(
     try {
       await pool.run(jobs, async (reply) => {
         if (reply.kind === 'warning') warn(reply.message);
-        if (reply.kind !== 'sample') return;
+        if (reply.kind !== 'encoded') return;
         pending.set(reply.index, reply);
         for (const key of Object.keys(reply.timings) as (keyof PairTimings)[])
           timings[key] += reply.timings[key];

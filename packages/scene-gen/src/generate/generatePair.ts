@@ -17,10 +17,10 @@ import type { ThreeAssetCache } from '../render/ThreeAssetCache.ts';
 import type { ComposedRoom } from '../scene/composeScene.ts';
 import { randomLighting } from '../scene/randomLighting.ts';
 import { type CameraPair, sampleCameraPair } from '../scene/sampleCameraPair.ts';
-import { encodeSample, type SampleFile, sampleKey } from '@oxels/dataset';
+import { sampleKey, type ViewPairMeta, type ViewPairSample } from '@oxels/dataset';
 import type { GenerateConfig } from './GenerateConfig.ts';
 
-/** Milliseconds spent in each stage of one pair. */
+/** Milliseconds spent in each stage of one pair (encode: 0 where the pair is not encoded). */
 export interface PairTimings {
   compose: number;
   render: number;
@@ -28,11 +28,11 @@ export interface PairTimings {
   encode: number;
 }
 
-/** One generated pair, encoded and ready for the shard writer. */
+/** One generated pair, as typed arrays: what the shard writer encodes and a live run trains on. */
 export interface GeneratedPair {
-  files: SampleFile[];
+  sample: ViewPairSample;
   stats: CorrespondenceStats;
-  timings: PairTimings;
+  timings: Omit<PairTimings, 'encode'>;
   /** Set when no attempt reached the minimum match fraction (the best one was kept). */
   warning?: string;
 }
@@ -48,8 +48,7 @@ export interface RoomContext {
 
 /**
  * Generates pair `pair` of room `room.index`: samples camera pairs (re-sampling while the match
- * fraction is under `config.minMatchFraction`), lights the scene, renders both views and encodes the
- * sample. Everything random follows from (config.seed, room index, pair index, attempt).
+ * fraction is under `config.minMatchFraction`), lights the scene and renders both views. Everything random follows from (config.seed, room index, pair index, attempt).
  * `composeMs` is the room's composition time, charged to this pair for the timing split.
  */
 export async function generatePair(
@@ -122,41 +121,40 @@ export async function generatePair(
   ]);
   const te = performance.now();
   const { camA, camB } = cams;
-  const files = encodeSample({
-    meta: {
-      key: sampleKey(room.index, pair),
-      width: config.width,
-      height: config.height,
-      fx: camA.fx,
-      fy: camA.fy,
-      cx: camA.cx,
-      cy: camA.cy,
-      poseA: camA.pose,
-      poseB: camB.pose,
-      room: { index: room.index, id: composed.roomId },
-      objects: composed.objects.map((o, i) => ({ instance: i + 1, ...o })),
-      seeds: { scene: config.seed, pair: pairSeed, attempt },
-      stats,
-    },
+  const meta: ViewPairMeta = {
+    key: sampleKey(room.index, pair),
+    width: config.width,
+    height: config.height,
+    fx: camA.fx,
+    fy: camA.fy,
+    cx: camA.cx,
+    cy: camA.cy,
+    poseA: camA.pose,
+    poseB: camB.pose,
+    room: { index: room.index, id: composed.roomId },
+    objects: composed.objects.map((o, i) => ({ instance: i + 1, ...o })),
+    seeds: { scene: config.seed, pair: pairSeed, attempt },
+    stats,
+  };
+  const sample: ViewPairSample = {
+    // The values a shard's .json holds (JSON has no -0, which poses have): a live sample equals one read back.
+    meta: JSON.parse(JSON.stringify(meta)),
     rgbA: viewA.rgb,
     rgbB: viewB.rgb,
     aIndex: map.aIndex,
     bXY: map.bXY,
     status: map.status,
-    depthA: viewA.depth,
-    depthB: viewB.depth,
-    instA: viewA.instances,
-    instB: viewB.instances,
-  });
-  const tEnd = performance.now();
+    // Only the layers rendered: a sample read back from a shard has no key for the others either.
+    ...(viewA.depth && viewB.depth && { depthA: viewA.depth, depthB: viewB.depth }),
+    ...(viewA.instances && viewB.instances && { instA: viewA.instances, instB: viewB.instances }),
+  };
   return {
-    files,
+    sample,
     stats,
     timings: {
       compose: composeMs + posesMs + (tr - tl),
       render: te - tr,
       correspondences: correspondencesMs,
-      encode: tEnd - te,
     },
     warning:
       stats.matchFraction < config.minMatchFraction

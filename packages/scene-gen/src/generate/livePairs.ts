@@ -1,5 +1,5 @@
 import { AsyncQueue } from '@oxels/core';
-import { decodeSample, type ViewPairSample } from '@oxels/dataset';
+import type { ViewPairSample } from '@oxels/dataset';
 import { type GenerateConfig, validateGenerateConfig } from './GenerateConfig.ts';
 import type { GenerateHooks } from './generateDataset.ts';
 import { PairWorkerPool } from './PairWorkerPool.ts';
@@ -17,7 +17,9 @@ export interface LivePairsOptions {
  * An endless stream of freshly generated view pairs, for training without shards: worker processes
  * render and ray-cast pairs while the consumer works, through a bounded queue. Pair i is pair
  * (i mod pairsPerRoom) + pairsPerRoom * cycle of room floor(i / pairsPerRoom) mod rooms, so the stream
- * visits every room and never repeats a pair. Stop it by leaving the `for await` loop (`return()`).
+ * visits every room and never repeats a pair. The samples come as the workers' typed arrays, never
+ * encoded (the same values a shard of them decodes to). Stop it by leaving the `for await` loop
+ * (`return()`).
  */
 export async function* livePairs(
   config: GenerateConfig,
@@ -37,7 +39,7 @@ export async function* livePairs(
   const { resolveAssets } = await import('./resolveAssets.ts');
   const { scenenn, shapenet, rooms, objects } = await resolveAssets(config, options.assetCache, log, warn);
   const pool = PairWorkerPool.start(
-    { config: { ...config, scenenn, shapenet }, rooms, objects, renderer: {} },
+    { config: { ...config, scenenn, shapenet }, rooms, objects, renderer: {}, encode: false },
     options.workers,
     log,
   );
@@ -45,10 +47,7 @@ export async function* livePairs(
   const running = pool
     .run(endlessJobs(config), async (reply) => {
       if (reply.kind === 'warning') warn(reply.message);
-      if (reply.kind !== 'sample') return;
-      const files = new Map(reply.files.map((f) => [f.name.slice(f.name.indexOf('.') + 1), f.data]));
-      const key = reply.files[0].name.slice(0, reply.files[0].name.indexOf('.'));
-      await queue.push(decodeSample(key, files, 'live generator'));
+      if (reply.kind === 'sample') await queue.push(reply.sample);
     })
     .catch((err: Error) => queue.fail(err));
   try {

@@ -1,10 +1,11 @@
-// Worker process of gen-scenes: owns one renderer and an asset store, turns jobs (a room and a range of
-// its pairs) into encoded samples. Messages over IPC: a WorkerSetup first, then WorkerRequest / 'stop'.
+// Worker process of gen-scenes and of live training: owns one renderer and an asset store, turns jobs (a
+// room and a range of its pairs) into samples, encoded for shards or as typed arrays for a live run.
+// Messages over IPC: a WorkerSetup first, then WorkerRequest / 'stop'.
 import type { CorrespondenceStats } from '@oxels/raycast';
 import type { ObjectRef, RoomRef } from '../assets/listAssets.ts';
 import { createRenderer, type Renderer, type RendererOptions } from '../render/Renderer.ts';
 import { ThreeAssetCache } from '../render/ThreeAssetCache.ts';
-import type { SampleFile } from '@oxels/dataset';
+import { encodeSample, type SampleFile, type ViewPairSample } from '@oxels/dataset';
 import type { GenerateConfig } from './GenerateConfig.ts';
 import { generatePair, type PairTimings, type RoomContext } from './generatePair.ts';
 import { AssetStore, loadRoomContext } from './loadRoomContext.ts';
@@ -16,6 +17,11 @@ export interface WorkerSetup {
   rooms: RoomRef[];
   objects: ObjectRef[];
   renderer: Partial<RendererOptions>;
+  /**
+   * Whether to send each pair's encoded files (gen-scenes: the shard bytes) rather than its typed arrays
+   * (a live run, which would only decode them again; over IPC they are copied either way).
+   */
+  encode: boolean;
 }
 
 /** A job: pairs [pairs[0], pairs[1]) of room `room`; `first` is the dataset index of the first pair. */
@@ -25,15 +31,17 @@ export interface WorkerRequest {
   first: number;
 }
 
+/** What a worker reports with each pair; `index` is its dataset index. */
+interface PairReport {
+  index: number;
+  stats: CorrespondenceStats;
+  timings: PairTimings;
+  roomId: string;
+}
+
 export type WorkerReply =
-  | {
-      kind: 'sample';
-      index: number;
-      files: SampleFile[];
-      stats: CorrespondenceStats;
-      timings: PairTimings;
-      roomId: string;
-    }
+  | ({ kind: 'encoded'; files: SampleFile[] } & PairReport)
+  | ({ kind: 'sample'; sample: ViewPairSample } & PairReport)
   | { kind: 'done' }
   | { kind: 'warning'; message: string }
   | { kind: 'error'; message: string };
@@ -67,14 +75,19 @@ async function run(job: WorkerRequest): Promise<void> {
     const pair = await generateWithFallback(job.room, p, current.room, r, cache, composeMs);
     current.composeMs = 0;
     if (pair.warning) post({ kind: 'warning', message: pair.warning });
-    post({
-      kind: 'sample',
+    const report = {
       index: job.first + (p - job.pairs[0]),
-      files: pair.files,
       stats: pair.stats,
-      timings: pair.timings,
       roomId: current.room.composed.roomId,
-    });
+    };
+    if (setup.encode) {
+      const t = performance.now();
+      const files = encodeSample(pair.sample);
+      const timings = { ...pair.timings, encode: performance.now() - t };
+      post({ kind: 'encoded', files, timings, ...report });
+    } else {
+      post({ kind: 'sample', sample: pair.sample, timings: { ...pair.timings, encode: 0 }, ...report });
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LossBatch } from './viewPairs/LossBatch.ts';
 import type { TrainBatch } from '../objectives/trainStep.ts';
 
-/** The tensors of a LossBatch for `trainStep` (the caller disposes them). */
+/** The tensors of a LossBatch for `trainStep`, with its host arrays kept (the caller disposes them). */
 export function toTrainBatch(b: LossBatch): TrainBatch {
   const { batchSize: n, height: h, width: w, samples } = b;
   const batch: TrainBatch = {
@@ -11,13 +11,13 @@ export function toTrainBatch(b: LossBatch): TrainBatch {
     idx1: tf.tensor2d(b.idx1, [n, samples], 'int32'),
     idx2: tf.tensor2d(b.idx2, [n, samples], 'int32'),
     isPositive: tf.tensor2d(Float32Array.from(b.isPositive), [n, samples]),
+    host: { idx1: b.idx1, idx2: b.idx2, isPositive: b.isPositive, mask1: b.mask1, mask2: b.mask2 },
   };
   if (b.mask1 && b.mask2) {
     batch.mask1 = tf.tensor3d(Float32Array.from(b.mask1), [n, h, w]);
     batch.mask2 = tf.tensor3d(Float32Array.from(b.mask2), [n, h, w]);
   }
   if (b.hard) batch.hard = b.hard;
-  batch.host = { idx1: b.idx1, idx2: b.idx2, isPositive: b.isPositive, mask1: b.mask1, mask2: b.mask2 };
   return batch;
 }
 

@@ -2,6 +2,7 @@ import { createRng, type Rng } from '@oxels/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
+import { disposeTrainBatch, toTrainBatch } from '../data/toTrainBatch.ts';
 import { UNet } from '../model/UNet.ts';
 import { AdamW } from '../optim/AdamW.ts';
 import { cloveParameters, cloveStep, createCloveState, disposeCloveState } from './cloveStep.ts';
@@ -34,7 +35,7 @@ function shiftedBatch(rng: Rng, b: number, s: number, n: number): TrainBatch {
   const v2 = new Float32Array(v1.length);
   const idx1 = new Int32Array(b * n);
   const idx2 = new Int32Array(b * n);
-  const pos = new Float32Array(b * n);
+  const pos = new Uint8Array(b * n);
   const partner = (p: number) => ((Math.floor(p / s) + 1) % s) * s + (((p % s) + 2) % s);
   for (let i = 0; i < b; i++) {
     for (let p = 0; p < s * s; p++) {
@@ -47,13 +48,17 @@ function shiftedBatch(rng: Rng, b: number, s: number, n: number): TrainBatch {
       idx2[i * n + k] = pos[i * n + k] ? partner(p) : rng.int(s * s);
     }
   }
-  return {
-    view1: tf.tensor4d(v1, [b, s, s, 3]),
-    view2: tf.tensor4d(v2, [b, s, s, 3]),
-    idx1: tf.tensor2d(idx1, [b, n], 'int32'),
-    idx2: tf.tensor2d(idx2, [b, n], 'int32'),
-    isPositive: tf.tensor2d(pos, [b, n]),
-  };
+  return toTrainBatch({
+    batchSize: b,
+    width: s,
+    height: s,
+    samples: n,
+    view1: v1,
+    view2: v2,
+    idx1,
+    idx2,
+    isPositive: pos,
+  });
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -77,7 +82,7 @@ describe('objective steps', () => {
       losses.push(
         (await vaderStep(student, state, opt, batch, { matches: 8, momentum: 0.99, seed: step })).loss,
       );
-      tf.dispose(Object.values(batch));
+      disposeTrainBatch(batch);
       if (step >= 1) expect(tf.memory().numTensors).toBe(before);
     }
     expect(mean(losses.slice(-5))).toBeLessThan(mean(losses.slice(0, 5)) - 0.2);
@@ -103,7 +108,7 @@ describe('objective steps', () => {
       losses.push(
         (await cloveStep(student, state, opt, batch, { matches: 8, momentum: 0.9, seed: step })).loss,
       );
-      tf.dispose(Object.values(batch));
+      disposeTrainBatch(batch);
       if (step >= 1) expect(tf.memory().numTensors).toBe(before);
     }
     expect(mean(losses.slice(-10))).toBeLessThan(mean(losses.slice(0, 10)) - 0.05);

@@ -8,24 +8,12 @@ import { type MatchedPixels, selectMatchedPixels } from './selectMatchedPixels.t
 import type { TrainBatch } from './trainStep.ts';
 
 /**
- * `selectMatchedPixels` on a batch: its host arrays, else its small sample arrays read from the device
- * once. Throws when the batch holds no usable positive at all.
+ * `selectMatchedPixels` on a batch's host arrays (no read from the device). Throws when the batch holds
+ * no usable positive at all.
  */
 export function matchedPixelsOf(batch: TrainBatch, count: number, seed: number): MatchedPixels {
   const [b, h, w] = batch.view1.shape;
-  const matched = selectMatchedPixels(
-    batch.host ?? {
-      idx1: batch.idx1.dataSync(),
-      idx2: batch.idx2.dataSync(),
-      isPositive: batch.isPositive.dataSync(),
-      mask1: batch.mask1?.dataSync(),
-      mask2: batch.mask2?.dataSync(),
-    },
-    b,
-    h * w,
-    count,
-    createRng(seed),
-  );
+  const matched = selectMatchedPixels(batch.host, b, h * w, count, createRng(seed));
   assert(
     matched.rows1.length > 0,
     'BAD_DATA',

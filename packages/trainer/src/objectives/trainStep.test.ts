@@ -2,6 +2,7 @@ import { createRng, type Rng } from '@oxels/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/initBackend.ts';
+import { disposeTrainBatch, toTrainBatch } from '../data/toTrainBatch.ts';
 import { UNet } from '../model/UNet.ts';
 import { AdamW } from '../optim/AdamW.ts';
 import { oneCycleRate } from '../optim/oneCycleRate.ts';
@@ -18,7 +19,7 @@ function shiftedBatch(rng: Rng, b: number, s: number, n: number): TrainBatch {
   const v2 = new Float32Array(v1.length);
   const idx1 = new Int32Array(b * n);
   const idx2 = new Int32Array(b * n);
-  const pos = new Float32Array(b * n);
+  const pos = new Uint8Array(b * n);
   for (let i = 0; i < b; i++) {
     for (let y = 0; y < s; y++) {
       for (let x = 0; x < s; x++) {
@@ -35,13 +36,17 @@ function shiftedBatch(rng: Rng, b: number, s: number, n: number): TrainBatch {
       idx2[i * n + k] = pos[i * n + k] ? ((y + 1) % s) * s + ((x + 2) % s) : rng.int(s * s);
     }
   }
-  return {
-    view1: tf.tensor4d(v1, [b, s, s, 3]),
-    view2: tf.tensor4d(v2, [b, s, s, 3]),
-    idx1: tf.tensor2d(idx1, [b, n], 'int32'),
-    idx2: tf.tensor2d(idx2, [b, n], 'int32'),
-    isPositive: tf.tensor2d(pos, [b, n]),
-  };
+  return toTrainBatch({
+    batchSize: b,
+    width: s,
+    height: s,
+    samples: n,
+    view1: v1,
+    view2: v2,
+    idx1,
+    idx2,
+    isPositive: pos,
+  });
 }
 
 describe('trainStep', () => {
@@ -96,7 +101,7 @@ describe('trainStep', () => {
       opt.learningRate = oneCycleRate(step, 30, { peakRate: 3e-3, warmupFraction: 0.1 });
       const batch = shiftedBatch(rng, 4, 16, 64);
       losses.push((await trainStep(model, opt, batch, { seed: step, loss: { lambda: 0.3 } })).loss);
-      tf.dispose(Object.values(batch));
+      disposeTrainBatch(batch);
     }
     const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
     const first = mean(losses.slice(0, 5));

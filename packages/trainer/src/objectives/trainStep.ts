@@ -29,10 +29,11 @@ export interface TrainBatch {
   /** Samples whose partner is mined from this step's descriptors (`mineHardNegatives`); needs no masks. */
   hard?: HardNegatives;
   /**
-   * The index, positive and mask arrays on the host, when the batch was made from host data: steps
-   * that pick pixels on the CPU read these, not the device (webgpu cannot read synchronously in Node).
+   * The index, positive and mask arrays the tensors were made from, still on the host: steps that pick
+   * or mine pixels on the CPU read these, never the device (a read back would stall the step, and
+   * webgpu cannot read synchronously in Node). `toTrainBatch` keeps them.
    */
-  host?: Pick<LossBatch, 'idx1' | 'idx2' | 'isPositive' | 'mask1' | 'mask2'>;
+  host: Pick<LossBatch, 'idx1' | 'idx2' | 'isPositive' | 'mask1' | 'mask2'>;
 }
 
 /** Options of `trainStep`. */
@@ -98,12 +99,7 @@ export function lossAndGradients(
       () => 'lossAndGradients: hard negatives need a batch without view masks',
     );
     const [b, n] = batch.idx2.shape;
-    const mined = mineHardNegatives(
-      out,
-      batch.host?.idx1 ?? (batch.idx1.dataSync() as Int32Array),
-      batch.host?.idx2 ?? (batch.idx2.dataSync() as Int32Array),
-      batch.hard,
-    );
+    const mined = mineHardNegatives(out, batch.host.idx1, batch.host.idx2, batch.hard);
     return oxelLossStacked(out, { ...batch, idx2: tf.tensor2d(mined, [b, n], 'int32') }, lossOptions);
   });
 }

@@ -60,9 +60,9 @@ async function main(): Promise<void> {
         continue;
       }
       const batch = batchExamples(examples, sampling.hardRadius);
-      const transfer = [batch.view1, batch.view2, batch.idx1, batch.idx2, batch.isPositive].map(
-        (a) => a.buffer as ArrayBuffer,
-      );
+      // Every array is the batch's own (batchExamples): moved to the main thread, not copied.
+      const arrays = [batch.view1, batch.view2, batch.idx1, batch.idx2, batch.isPositive, batch.hard?.mined];
+      const transfer = arrays.filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer);
       parentPort!.postMessage({ kind: 'batch', batch }, transfer);
     }
   } finally {
