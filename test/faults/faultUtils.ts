@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tarIndex } from '@oxels/inspect';
+import { tarIndex } from '@oxels/dataset';
 import { type DatasetManifest, type SampleFile, ShardWriter } from '@oxels/dataset';
 import {
   DEFAULT_ASSET_CACHE_DIR,

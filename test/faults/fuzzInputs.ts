@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { tarIndex } from '@oxels/inspect';
+import { tarIndex } from '@oxels/dataset';
 import { DEFAULT_ASSET_CACHE_DIR, ensureDefaultAssets, listShapeNetObjects } from '@oxels/scene-gen';
 // Not public API: the embedded rooms' own encoder is the one way to a small PLY the project writes (an
 // embedded room is 20k-90k triangles, 50x too slow to parse a thousand times).

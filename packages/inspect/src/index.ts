@@ -32,10 +32,6 @@ export type { InspectPair } from './pictures/InspectPair.ts';
 export { samplePair, warpedPair } from './pictures/InspectPair.ts';
 export { describeViews, runDescriptorSource } from './viewer/runDescriptors.ts';
 
-// datasets by key: @oxels/dataset's random access, under the names inspect has always exported
-export type { PairRef, TarEntry } from '@oxels/dataset';
-export { DatasetIndex, readTarEntry, tarIndex } from '@oxels/dataset';
-
 // errors and constants
 export { InspectError } from './errors.ts';
 export type { InspectErrorCode } from './errors.ts';
