@@ -109,8 +109,7 @@ const jitter = parseJitter(values.jitter);
 /** A finished run is kept only if it was trained with this sweep's budget and jitter. */
 function checkKept(runDir: string): void {
   // savedConfig: a run saved before `sampling` held the samples as a top-level key.
-  const config = savedConfig(runDir);
-  if (!config) return fail(`${runDir} holds no config.json`);
+  const config = savedConfig(runDir) ?? fail(`${runDir} holds no config.json`);
   const saved = { ...config, samples: config.sampling.samples };
   const wanted = {
     batchSize: budget.batch,

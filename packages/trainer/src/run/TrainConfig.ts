@@ -15,11 +15,11 @@ import {
 import { type CloveOptions, DEFAULT_CLOVE_OPTIONS } from '../objectives/cloveStep.ts';
 import { DEFAULT_VADER_OPTIONS, type VaderOptions } from '../objectives/vaderStep.ts';
 
-/** Where training pairs come from. */
 /** Training objectives on the same backbone and data (`--objective`). */
 export const TRAIN_OBJECTIVES = ['oxel', 'vader', 'clove'] as const;
 export type TrainObjectiveName = (typeof TRAIN_OBJECTIVES)[number];
 
+/** Where training pairs come from. */
 export type TrainSource =
   /** Shards written by gen-scenes. */
   | { kind: 'shards'; dir: string }
