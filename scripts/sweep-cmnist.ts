@@ -25,8 +25,8 @@ import {
   PAPER_COLORED_MNIST,
   type PhotometricOptions,
   parsePhotometricOptions,
+  savedConfig,
   summarizeColoredMnistSweep,
-  type TrainConfig,
 } from '@oxels/trainer';
 
 const root = resolve(import.meta.dirname, '..');
@@ -108,15 +108,17 @@ function parseJitter(text: string | undefined): PhotometricOptions {
 const jitter = parseJitter(values.jitter);
 /** A finished run is kept only if it was trained with this sweep's budget and jitter. */
 function checkKept(runDir: string): void {
-  const saved = readJson<Partial<TrainConfig>>(join(runDir, 'config.json'));
-  const wanted: Partial<TrainConfig> = {
+  // savedConfig: a run saved before `sampling` held the samples as a top-level key.
+  const config = savedConfig(runDir) ?? fail(`${runDir} holds no config.json`);
+  const saved = { ...config, samples: config.sampling.samples };
+  const wanted = {
     batchSize: budget.batch,
     samples: budget.samples,
     lr: budget.lr,
     photometric: jitter,
   };
   const differs = Object.entries(wanted)
-    .filter(([k, v]) => JSON.stringify(saved[k as keyof TrainConfig]) !== JSON.stringify(v))
+    .filter(([k, v]) => JSON.stringify(saved[k as keyof typeof saved]) !== JSON.stringify(v))
     .map(([k]) => k);
   if (differs.length)
     fail(

@@ -49,7 +49,7 @@ const out = resolve(values.out!);
 const config = savedConfig(like) ?? fail(`${like} holds no training run (no config.json)`);
 if (config.objective !== 'oxel')
   fail(`${like} trains ${config.objective}; the PyTorch peer has the oxel objective only`);
-if (config.hardNegatives > 0) fail(`${like} mines hard negatives, which the PyTorch peer does not`);
+if (config.sampling.hardNegatives > 0) fail(`${like} mines hard negatives, which the PyTorch peer does not`);
 const finished =
   existsSync(join(out, 'checkpoints', 'latest.json')) && loadLatestCheckpoint(out)?.step === config.steps;
 if (finished) {

@@ -37,11 +37,11 @@ describe('train --crop', () => {
     expect(first.code).toBe(0);
     expect(first.lines[0]).toBe('train: --crop not given: using 48x48 to fit the 64x48 views');
     const config = () => JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-    expect([config().model, config().crop]).toEqual(['3d', [48, 48]]);
+    expect([config().model, config().sampling.crop]).toEqual(['3d', [48, 48]]);
     const resumed = await runCli('train', [...args, '--steps', '2', '--out', out, '--resume']);
     expect(resumed.code).toBe(0);
     expect(resumed.lines[0]).toBe(`train: resuming ${out} at step 1 of 2`);
-    expect([config().crop, config().steps]).toEqual([[48, 48], 2]);
+    expect([config().sampling.crop, config().steps]).toEqual([[48, 48], 2]);
   }, 180_000);
 
   it('refuses a --crop that does not fit, or whole views the U-Net cannot take, naming one that would do', async () => {

@@ -21,6 +21,8 @@ export { CorrespondenceStatus, NO_INSTANCE } from './correspondenceStatus.ts';
 export { countFlag, intFlag, numberFlag, rangeFlag, sizeFlag } from './cli/flagParsers.ts';
 export type { BarWithMessages } from './cli/progressBar.ts';
 export { barWithMessages, formatDuration, progressBar } from './cli/progressBar.ts';
+export type { CliIO, RunCliOptions } from './cli/runCli.ts';
+export { captureCommander, EXIT, errorLine, runCli } from './cli/runCli.ts';
 
 // workers (TypeScript modules in worker threads and child processes)
 export { AsyncQueue } from './worker/AsyncQueue.ts';

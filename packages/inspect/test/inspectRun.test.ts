@@ -29,8 +29,7 @@ const small: Omit<TrainConfig, 'source'> = {
   model: '2d',
   steps: 2,
   batchSize: 4,
-  samples: 64,
-  crop: [16, 16],
+  sampling: { ...DEFAULT_TRAIN_CONFIG.sampling, samples: 64, crop: [16, 16] },
   checkpointEvery: 2,
 };
 
@@ -147,7 +146,7 @@ describe('pnpm inspect --run on a Colored MNIST run', () => {
         ...small,
         steps: 1,
         checkpointEvery: 1,
-        crop: null,
+        sampling: { ...small.sampling, crop: null },
         source: { kind: 'colored-mnist', mnistDir: null },
       },
       run2d,

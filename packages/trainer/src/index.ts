@@ -29,6 +29,8 @@ export {
 // backend: tfjs backend selection (tensorflow / webgpu / wasm / cpu)
 export type { BackendInfo, InitBackendOptions } from './backend/initBackend.ts';
 export { DEFAULT_INIT_BACKEND_OPTIONS, initBackend } from './backend/initBackend.ts';
+export type { BackendPlan, BackendRequest, PlannedConfig, ReplicaDecision } from './backend/planBackend.ts';
+export { checkBackendRequest, decideGraph, decideReplicas, planBackend } from './backend/planBackend.ts';
 export type { OpFormulations } from './backend/opFormulations.ts';
 export { opFormulations, setOpFormulations } from './backend/opFormulations.ts';
 
@@ -158,8 +160,14 @@ export type { LossBatch } from './data/viewPairs/LossBatch.ts';
 export { syntheticLossBatch } from './data/viewPairs/syntheticLossBatch.ts';
 export type { PackedBatchLayout } from './data/viewPairs/packLossBatch.ts';
 export { packLossBatch } from './data/viewPairs/packLossBatch.ts';
-export type { ViewPairExample, ViewPairSampleOptions } from './data/viewPairs/sampleViewPair.ts';
-export { DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, sampleViewPair } from './data/viewPairs/sampleViewPair.ts';
+export type { ViewPairExample } from './data/viewPairs/sampleViewPair.ts';
+export { sampleViewPair } from './data/viewPairs/sampleViewPair.ts';
+export type { ViewPairSampleOptions } from './data/viewPairs/viewPairSampleOptions.ts';
+export {
+  DEFAULT_CROP,
+  DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS,
+  validateViewPairSampleOptions,
+} from './data/viewPairs/viewPairSampleOptions.ts';
 export { batchExamples } from './data/viewPairs/batchExamples.ts';
 export type { ShuffleOptions } from './data/viewPairs/shuffledSamples.ts';
 export { DEFAULT_SHUFFLE_OPTIONS, shuffledSamples } from './data/viewPairs/shuffledSamples.ts';
@@ -171,7 +179,6 @@ export { datasetShards } from './data/viewPairs/datasetShards.ts';
 // training runs: config, loop, checkpoints (TensorFlow.js format + safetensors)
 export type { NonFinitePolicy, TrainConfig, TrainRunOptions, TrainSource } from './run/TrainConfig.ts';
 export {
-  DEFAULT_CROP,
   DEFAULT_KEEP_EVERY,
   DEFAULT_MAX_NON_FINITE,
   DEFAULT_TRAIN_CONFIG,
@@ -181,7 +188,8 @@ export { fitDefaultCrop } from './run/fitCrop.ts';
 export { viewSizeOf } from './run/viewSizeOf.ts';
 export type { StepMetrics } from './run/StepMetrics.ts';
 export type { TrainHooks, TrainSummary } from './run/runTraining.ts';
-export { modelConfig, runTraining, savedConfig } from './run/runTraining.ts';
+export { modelConfig, runTraining } from './run/runTraining.ts';
+export { savedConfig } from './run/savedConfig.ts';
 export type { Checkpoint } from './run/checkpoint.ts';
 export {
   checkpointSteps,
@@ -238,6 +246,8 @@ export {
 export type { CorrespondenceReport } from './eval/correspondence/correspondenceReport.ts';
 export { correspondenceMarkdown } from './eval/correspondence/correspondenceReport.ts';
 export { correspondenceCommand } from './cli/correspondenceCommand.ts';
+export { planLine, runTrain } from './cli/trainCommand.ts';
+export { DEFAULT_2D, trainProgram } from './cli/trainProgram.ts';
 
 // evaluation: Colored MNIST (the paper's attention probe on frozen descriptors)
 export type { AttentionProbeConfig } from './eval/probes/attentionProbe.ts';

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { CorrespondenceStatus, createRng } from '@oxels/core';
 import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG, generateDataset } from '@oxels/scene-gen';
 import { readDataset, type ViewPairSample } from '@oxels/dataset';
-import { BatchStream, sampleViewPair, shuffledSamples } from '@oxels/trainer';
+import {
+  BatchStream,
+  DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS,
+  sampleViewPair,
+  shuffledSamples,
+  validateViewPairSampleOptions,
+} from '@oxels/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'oxels-data3d-'));
@@ -20,10 +26,13 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Whole views, the same window in both: the sampling these tests vary one option of at a time. */
+const WHOLE_VIEWS = { ...DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, crop: null, cropShift: null };
+
 describe('sampleViewPair', () => {
   it('pairs positives with their stored match and negatives with random pixels', () => {
     const s = samples[0];
-    const e = sampleViewPair(s, createRng(1), { samples: 200, positiveFraction: 0.25 });
+    const e = sampleViewPair(s, createRng(1), { ...WHOLE_VIEWS, samples: 200, positiveFraction: 0.25 });
     expect(e.width).toBe(48);
     expect(e.view1.length).toBe(48 * 40 * 3);
     expect(e.view1[5]).toBeCloseTo(s.rgbA[5] / 255, 6);
@@ -47,7 +56,12 @@ describe('sampleViewPair', () => {
     s.status.forEach((st, k) => {
       if (st === CorrespondenceStatus.MATCH) matchXY.set(s.aIndex[k], [s.bXY[2 * k], s.bXY[2 * k + 1]]);
     });
-    const options = { samples: 400, positiveFraction: 0.25, localRadius: [3, 6] as [number, number] };
+    const options = {
+      ...WHOLE_VIEWS,
+      samples: 400,
+      positiveFraction: 0.25,
+      localRadius: [3, 6] as [number, number],
+    };
     const e = sampleViewPair(s, createRng(4), { ...options, localNegatives: 0.5 });
     // 300 negatives: the first 150 are local, the rest random.
     let near = 0;
@@ -79,7 +93,7 @@ describe('sampleViewPair', () => {
       if (st === CorrespondenceStatus.MATCH)
         matchOf.set(s.aIndex[k], Math.floor(s.bXY[2 * k + 1]) * 48 + Math.floor(s.bXY[2 * k]));
     });
-    const options = { samples: 400, positiveFraction: 0.25, localNegatives: 0.2 };
+    const options = { ...WHOLE_VIEWS, samples: 400, positiveFraction: 0.25, localNegatives: 0.2 };
     const e = sampleViewPair(s, createRng(5), { ...options, hardNegatives: 0.5 });
     // 300 negatives: 60 local, then 150 mined, then random ones.
     expect(
@@ -92,14 +106,21 @@ describe('sampleViewPair', () => {
       expect(e.idx2[i]).toBe(matchOf.get(e.idx1[i]));
     }
     expect(sampleViewPair(s, createRng(5), options).mined).toBeUndefined();
-    expect(() => sampleViewPair(s, createRng(5), { ...options, hardNegatives: 0.9 })).toThrow(
-      /localNegatives \+ hardNegatives <= 1/,
+    // Checked once per run, where the config is (not per pair), naming the flags.
+    expect(() => validateViewPairSampleOptions({ ...options, hardNegatives: 0.9 })).toThrow(
+      /--hard-negatives must be >= 0, with --local-negatives \+ --hard-negatives <= 1 \(got 0.9 and 0.2\)/,
     );
+    expect(() => validateViewPairSampleOptions({ ...options, hardNegatives: 0.8 })).not.toThrow();
   });
 
   it('crops both views at the same place and drops matches that leave the crop', () => {
     const s = samples[1];
-    const e = sampleViewPair(s, createRng(2), { samples: 300, positiveFraction: 0.5, crop: [24, 20] });
+    const e = sampleViewPair(s, createRng(2), {
+      ...WHOLE_VIEWS,
+      samples: 300,
+      positiveFraction: 0.5,
+      crop: [24, 20],
+    });
     expect([e.width, e.height, e.view2.length]).toEqual([24, 20, 24 * 20 * 3]);
     // Recover the crop origin from the pixels: view1 is a window of rgbA.
     let origin: [number, number] | null = null;
@@ -151,6 +172,7 @@ describe('sampleViewPair', () => {
       [6, 8],
     ]) {
       const e = sampleViewPair(s, createRng(seed), {
+        ...WHOLE_VIEWS,
         samples: 300,
         positiveFraction: 0.5,
         crop: [cw, ch],
@@ -210,7 +232,7 @@ describe('shuffledSamples and BatchStream', () => {
       source: { kind: 'shards' as const, dir },
       seed: 9,
       batchSize: 3,
-      sampling: { samples: 64, crop: [32, 32] as [number, number] },
+      sampling: { ...WHOLE_VIEWS, samples: 64, crop: [32, 32] as [number, number] },
       shuffle: { buffer: 4 },
       skip: 0,
     };
@@ -243,7 +265,7 @@ describe('shuffledSamples and BatchStream', () => {
       source: { kind: 'shards', dir: empty },
       seed: 0,
       batchSize: 1,
-      sampling: {},
+      sampling: WHOLE_VIEWS,
       shuffle: {},
       skip: 0,
     });

@@ -39,8 +39,7 @@ const config = (steps: number): TrainConfig => ({
   model: '2d',
   steps,
   batchSize: 4,
-  samples: 128,
-  crop: [32, 32],
+  sampling: { ...DEFAULT_TRAIN_CONFIG.sampling, samples: 128, crop: [32, 32] },
   lr: 3e-3,
   checkpointEvery: 4,
   seed: 2,
@@ -432,7 +431,7 @@ describe('train CLI', () => {
     expect(run).toEqual({ code: 0, stderr: '' });
     const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     // Without crops there is no window to shift; 3d runs hold the peak rate until the last 20% of the steps.
-    expect([saved.crop, saved.cropShift, saved.normalization, saved.lrDecay]).toEqual([
+    expect([saved.sampling.crop, saved.sampling.cropShift, saved.normalization, saved.lrDecay]).toEqual([
       null,
       null,
       'pixel',

@@ -11,8 +11,7 @@ const config: TrainConfig = {
   source: { kind: 'colored-mnist', mnistDir: null },
   model: '2d',
   batchSize: 2,
-  samples: 64,
-  crop: null,
+  sampling: { ...DEFAULT_TRAIN_CONFIG.sampling, samples: 64, crop: null },
   seed: 3,
 };
 

@@ -26,7 +26,7 @@ export async function openBatchSource(
   shards?: string[],
 ): Promise<BatchSource> {
   const { source } = config;
-  const sampling = { samples: config.samples, positiveFraction: config.positiveFraction };
+  const { samples, positiveFraction } = config.sampling;
   if (source.kind === 'shards' || source.kind === 'live') {
     if (startStep > 0) {
       log(
@@ -49,15 +49,7 @@ export async function openBatchSource(
               },
         seed: config.seed,
         batchSize: config.batchSize,
-        sampling: {
-          ...sampling,
-          crop: config.crop,
-          cropShift: config.cropShift,
-          localNegatives: config.localNegatives,
-          localRadius: config.localRadius,
-          hardNegatives: config.hardNegatives,
-          hardRadius: config.hardRadius,
-        },
+        sampling: config.sampling,
         shuffle: {},
         skip: startStep,
       },
@@ -73,7 +65,8 @@ export async function openBatchSource(
   return {
     next: async (step) =>
       samplePairBatch(images, createRng(deriveSeed(config.seed, 5, step)), {
-        ...sampling,
+        samples,
+        positiveFraction,
         batchSize: config.batchSize,
         photometric: config.photometric,
       }),

@@ -8,14 +8,18 @@ import {
   type UNetNormalization,
 } from '../constants.ts';
 import { DEFAULT_PHOTOMETRIC_OPTIONS, type PhotometricOptions } from '../data/warp/photometricJitter.ts';
+import {
+  DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS,
+  type ViewPairSampleOptions,
+} from '../data/viewPairs/viewPairSampleOptions.ts';
 import { type CloveOptions, DEFAULT_CLOVE_OPTIONS } from '../objectives/cloveStep.ts';
 import { DEFAULT_VADER_OPTIONS, type VaderOptions } from '../objectives/vaderStep.ts';
 
-/** Where training pairs come from. */
 /** Training objectives on the same backbone and data (`--objective`). */
 export const TRAIN_OBJECTIVES = ['oxel', 'vader', 'clove'] as const;
 export type TrainObjectiveName = (typeof TRAIN_OBJECTIVES)[number];
 
+/** Where training pairs come from. */
 export type TrainSource =
   /** Shards written by gen-scenes. */
   | { kind: 'shards'; dir: string }
@@ -59,34 +63,18 @@ export interface TrainConfig {
   norm: LossNorm;
   /** Weight of the between-image term. */
   lambda: number;
-  /** Fraction of the sampled pixels that are positives. */
-  positiveFraction: number;
-  /** Sampled view-1 pixels per pair. */
-  samples: number;
-  /** 3D mode: train on random crops of this size; null = whole views. */
-  crop: [number, number] | null;
   /**
-   * 3D mode: view 2's crop follows view 1's matches, moved by up to this many pixels per axis at random;
-   * null = the same window in both views (see `ViewPairSampleOptions.cropShift`).
+   * How view pairs become loss samples: samples per pair and their positive share (both modes), and, in
+   * 3D mode, the crops and the local and mined negatives (`ViewPairSampleOptions`). Older config.json
+   * files hold these as top-level keys; `savedConfig` reads them into this.
    */
-  cropShift: number | null;
-  /** 3D mode: fraction of the negatives drawn near the true match (see `ViewPairSampleOptions`). */
-  localNegatives: number;
-  /** 3D mode: [min, max] pixel distance of a local negative from the true match. */
-  localRadius: [number, number];
-  /** 3D mode: fraction of the negatives mined from the descriptors at each step (see `ViewPairSampleOptions`). */
-  hardNegatives: number;
-  /** 3D mode: pixels within this distance (per axis) of the true match are never mined. */
-  hardRadius: number;
+  sampling: ViewPairSampleOptions;
   /** 2D mode: photometric jitter of each view (all components; saved complete so a run can be redone). */
   photometric: PhotometricOptions;
   seed: number;
   /** Save a checkpoint every this many steps (and at the end, and on Ctrl-C). */
   checkpointEvery: number;
 }
-
-/** 3D mode's crop [width, height] when none is given; the train CLI fits it to smaller views (`fitDefaultCrop`). */
-export const DEFAULT_CROP: readonly [number, number] = Object.freeze([128, 128] as const);
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   model: '3d',
@@ -107,14 +95,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'source'> = {
   clipNorm: DEFAULT_CLIP_NORM,
   norm: DEFAULT_OXEL_LOSS_OPTIONS.norm,
   lambda: DEFAULT_OXEL_LOSS_OPTIONS.lambda,
-  positiveFraction: 1 / 8,
-  samples: 1024,
-  crop: [...DEFAULT_CROP],
-  cropShift: 64,
-  localNegatives: 0,
-  localRadius: [3, 16],
-  hardNegatives: 0,
-  hardRadius: 8,
+  sampling: DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS,
   photometric: DEFAULT_PHOTOMETRIC_OPTIONS,
   seed: 0,
   checkpointEvery: 100,

@@ -1,7 +1,8 @@
 import { TrainerError } from '../errors.ts';
 import { UNet } from '../model/UNet.ts';
 import { loadCheckpoint, loadLatestCheckpoint } from './checkpoint.ts';
-import { modelConfig, savedConfig } from './runTraining.ts';
+import { modelConfig } from './runTraining.ts';
+import { savedConfig } from './savedConfig.ts';
 import type { TrainConfig } from './TrainConfig.ts';
 
 /** A trained run, ready for inference. Dispose the model when done. */

@@ -16,8 +16,7 @@ const config: TrainConfig = {
   model: '2d',
   steps: 2,
   batchSize: 2,
-  samples: 32,
-  crop: null,
+  sampling: { ...DEFAULT_TRAIN_CONFIG.sampling, samples: 32, crop: null },
   checkpointEvery: 1,
 };
 const run = { backend: 'wasm' as const, threads: 1, replicas: 1, resume: false };

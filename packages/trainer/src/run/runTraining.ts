@@ -1,17 +1,16 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { availableParallelism } from 'node:os';
 import { deriveSeed, writeJsonAtomic } from '@oxels/core';
-import { type BackendInfo, initBackend } from '../backend/initBackend.ts';
+import type { BackendInfo } from '../backend/initBackend.ts';
+import { type BackendPlan, planBackend } from '../backend/planBackend.ts';
 import { UNET_2D_CONFIG, UNET_3D_CONFIG, type UNetConfig } from '../constants.ts';
 import { TrainerError } from '../errors.ts';
 import { datasetShards } from '../data/viewPairs/datasetShards.ts';
 import { UNet, unetSizeUnit } from '../model/UNet.ts';
 import { validatePhotometricOptions } from '../data/warp/parsePhotometricOptions.ts';
-import type { PhotometricOptions } from '../data/warp/photometricJitter.ts';
+import { validateViewPairSampleOptions } from '../data/viewPairs/viewPairSampleOptions.ts';
 import { AdamW } from '../optim/AdamW.ts';
 import { restoreNewestReadable, saveCheckpoint } from './checkpoint.ts';
-import { loadTfGraph } from '../graph/GraphBuilder.ts';
 import { graphOxelObjective } from '../graph/graphOxelObjective.ts';
 import { checkCropFits } from './fitCrop.ts';
 import { NonFiniteSteps } from '../objectives/NonFiniteSteps.ts';
@@ -20,21 +19,29 @@ import { type BatchSource, openBatchSource } from '../data/openBatchSource.ts';
 import { ReplicaPool } from '../parallel/ReplicaPool.ts';
 import {
   DEFAULT_KEEP_EVERY,
-  DEFAULT_TRAIN_CONFIG,
   type TrainConfig,
   type TrainRunOptions,
   TRAIN_OBJECTIVES,
 } from './TrainConfig.ts';
 import type { StepMetrics } from './StepMetrics.ts';
 import { createTrainObjective } from '../objectives/trainObjective.ts';
-import { readJsonFile } from './readRunFile.ts';
+import { savedConfig } from './savedConfig.ts';
 import { viewSizeOf } from './viewSizeOf.ts';
 import { writeTrainingCurves } from './writeTrainingCurves.ts';
 
 /** Hooks of `runTraining` (the library never prints). */
 export interface TrainHooks {
-  /** `graph`: whether each step runs as one TensorFlow graph (`TrainRunOptions.graph`). */
-  onStart?: (info: { backend: BackendInfo; parameters: number; startStep: number; graph: boolean }) => void;
+  /**
+   * `backend`: what the steps run on (the replicas' device when the step is split); `plan`: how and
+   * why (`planBackend`); `graph`: whether each step runs as one TensorFlow graph (`plan.graph`).
+   */
+  onStart?: (info: {
+    backend: BackendInfo;
+    plan: BackendPlan;
+    parameters: number;
+    startStep: number;
+    graph: boolean;
+  }) => void;
   onStep?: (metrics: StepMetrics) => void;
   onCheckpoint?: (dir: string, step: number) => void;
   onLog?: (message: string) => void;
@@ -90,30 +97,19 @@ export async function runTraining(
           onWarning: log,
         })
       : undefined;
-  const wanted = wantedReplicas(run, config);
   const saved = run.resume ? resumableConfig(runDir, config) : checkFreshRun(runDir);
   await checkDataFits(config);
-  // Replicas split the step only on wasm; any other backend gets the whole thread budget.
-  const mainBackend = await initBackend(run.backend, {
-    threads: run.threads,
-    wasmThreads: wanted > 1 ? 1 : run.threads,
-    allowSoftwareGpu: run.allowSoftwareGpu ?? false,
-  });
-  if (mainBackend.backend === 'webgpu' && config.hardNegatives > 0) {
-    // mineHardNegatives reads descriptors mid-step, synchronously; webgpu reads only asynchronously in Node.
-    throw new TrainerError(
-      'BAD_ARGUMENT',
-      'runTraining: hardNegatives needs a backend that reads synchronously (tensorflow, wasm); webgpu does not',
-    );
-  }
-  // Before any replica starts: a refusal must not leave worker threads running.
-  const graph = useGraph(run.graph, mainBackend.backend, config);
+  // Every refusal of the plan comes before any replica starts: none may leave worker threads running.
+  const plan = await planBackend(run, config);
+  const { graph } = plan;
   const configPath = join(runDir, 'config.json');
   const metricsPath = join(runDir, 'metrics.jsonl');
   const model = new UNet(modelConfig(config), config.seed);
   const replicas =
-    mainBackend.backend === 'wasm' && wanted > 1 ? await startReplicas(config, run, wanted) : undefined;
-  const backend: BackendInfo = replicas ? { backend: 'wasm', device: replicas.device } : mainBackend;
+    plan.replicas > 1
+      ? await ReplicaPool.start(modelConfig(config), plan.replicas, plan.threadsPerReplica)
+      : undefined;
+  const backend: BackendInfo = replicas ? { backend: 'wasm', device: replicas.device } : plan.backend;
   const objective = graph
     ? graphOxelObjective(config, model, run.threads)
     : createTrainObjective(config, model, replicas);
@@ -143,7 +139,7 @@ export async function runTraining(
       checkScheduleChange(saved, config, step, configPath);
     }
     startStep = step;
-    hooks.onStart?.({ backend, parameters: model.parameterCount(), startStep, graph });
+    hooks.onStart?.({ backend, plan, parameters: model.parameterCount(), startStep, graph });
     source = await openBatchSource(config, startStep, log, shards);
     // The first batch before the first write: a run that fails on its data leaves its folder as it was.
     let batch = await source.next(step);
@@ -212,35 +208,6 @@ export async function runTraining(
   return { runDir, startStep, step, stopped, lastMetrics: last, skippedSteps: nonFinite.skipped, backend };
 }
 
-/** The threads a run may use: `--threads`, or with 0 one per core. */
-const threadBudget = (run: TrainRunOptions) => (run.threads > 0 ? run.threads : availableParallelism());
-
-/**
- * Replicas the run asks for: `run.replicas`, or with 0 one per thread of the budget (at most one per
- * pair) for the oxel objective on wasm (or auto, which may end on wasm), else 1.
- */
-function wantedReplicas(run: TrainRunOptions, config: TrainConfig): number {
-  const splittable = config.objective === 'oxel' && (run.backend === 'wasm' || run.backend === 'auto');
-  if (!Number.isInteger(run.replicas) || run.replicas < 0)
-    throw new TrainerError(
-      'BAD_ARGUMENT',
-      `train: --replicas must be a non-negative integer (got ${run.replicas})`,
-    );
-  if (run.replicas > 1 && !splittable)
-    throw new TrainerError(
-      'BAD_ARGUMENT',
-      `train: --replicas ${run.replicas} needs the oxel objective on the wasm backend (got ${config.objective} on ${run.backend})`,
-    );
-  if (run.replicas > 0) return run.replicas;
-  return splittable ? Math.min(threadBudget(run), config.batchSize) : 1;
-}
-
-/** The replica pool of a run: the thread budget shared out among the replicas, at least one each. */
-function startReplicas(config: TrainConfig, run: TrainRunOptions, replicas: number): Promise<ReplicaPool> {
-  const threads = Math.max(1, Math.floor(threadBudget(run) / replicas));
-  return ReplicaPool.start(modelConfig(config), replicas, threads);
-}
-
 function validateTrainConfig(c: TrainConfig): void {
   const bad = (what: string) => {
     throw new TrainerError('BAD_ARGUMENT', `train: ${what}`);
@@ -248,7 +215,6 @@ function validateTrainConfig(c: TrainConfig): void {
   for (const [name, v] of [
     ['--steps', c.steps],
     ['--batch', c.batchSize],
-    ['--samples', c.samples],
     ['--checkpoint-every', c.checkpointEvery],
     ['--channels', c.outChannels],
   ] as const) {
@@ -275,7 +241,8 @@ function validateTrainConfig(c: TrainConfig): void {
     if (!Number.isInteger(k.topK) || k.topK < 2) bad(`--top-k must be an integer >= 2 (got ${k.topK})`);
     if (!(k.attentionTemperature > 0))
       bad(`--attention-temperature must be > 0 (got ${k.attentionTemperature})`);
-    if (c.batchSize * Math.min(k.matches, Math.round(c.samples * c.positiveFraction)) < 3)
+    const { samples, positiveFraction } = c.sampling;
+    if (c.batchSize * Math.min(k.matches, Math.round(samples * positiveFraction)) < 3)
       bad(
         'clove needs at least 3 matched pixels per batch (raise --batch, --matches or --positive-fraction)',
       );
@@ -285,29 +252,17 @@ function validateTrainConfig(c: TrainConfig): void {
   if (!(c.clipNorm >= 0)) bad(`--clip-norm must be >= 0, 0 for none (got ${c.clipNorm})`);
   if (!(c.lrDecay > 0 && c.lrDecay <= 1)) bad(`--lr-decay must be in (0, 1] (got ${c.lrDecay})`);
   if (!(c.lambda >= 0 && c.lambda <= 1)) bad(`--lambda must be in [0, 1] (got ${c.lambda})`);
-  if (!(c.positiveFraction > 0 && c.positiveFraction <= 1))
-    bad(`--positive-fraction must be in (0, 1] (got ${c.positiveFraction})`);
-  if (!(c.localNegatives >= 0 && c.localNegatives <= 1))
-    bad(`--local-negatives must be in [0, 1] (got ${c.localNegatives})`);
-  const [rMin, rMax] = c.localRadius;
-  if (!(rMin >= 0 && rMax >= rMin))
-    bad(`--local-radius must be MIN,MAX with 0 <= MIN <= MAX (got ${rMin},${rMax})`);
-  if (!(c.hardNegatives >= 0 && c.localNegatives + c.hardNegatives <= 1))
-    bad(
-      `--hard-negatives must be >= 0, with --local-negatives + --hard-negatives <= 1 (got ${c.hardNegatives} and ${c.localNegatives})`,
-    );
+  validateViewPairSampleOptions(c.sampling);
   const viewPairs = c.source.kind === 'shards' || c.source.kind === 'live';
-  if (c.hardNegatives > 0 && (c.objective !== 'oxel' || !viewPairs))
+  if (c.sampling.hardNegatives > 0 && (c.objective !== 'oxel' || !viewPairs))
     bad(
       `--hard-negatives needs the oxel objective on view pairs (--data or --live; got ${c.objective} on ${c.source.kind})`,
     );
-  if (!(c.hardRadius >= 0)) bad(`--hard-radius must be a number of pixels >= 0 (got ${c.hardRadius})`);
-  if (c.cropShift !== null && !(c.cropShift >= 0))
-    bad(`--crop-shift must be a number of pixels >= 0 or none (got ${c.cropShift})`);
   validatePhotometricOptions(c.photometric, 'train --jitter');
   const factor = unetSizeUnit(modelConfig(c));
-  if (c.crop && (c.crop[0] % factor !== 0 || c.crop[1] % factor !== 0)) {
-    bad(`--crop ${c.crop.join('x')}: the ${c.model} U-Net needs sides divisible by ${factor}`);
+  const { crop } = c.sampling;
+  if (crop && (crop[0] % factor !== 0 || crop[1] % factor !== 0)) {
+    bad(`--crop ${crop.join('x')}: the ${c.model} U-Net needs sides divisible by ${factor}`);
   }
 }
 
@@ -331,77 +286,7 @@ async function checkDataFits(config: TrainConfig): Promise<void> {
   const views = await viewSizeOf(config.source);
   if (!views) return;
   const where = config.source.kind === 'shards' ? config.source.dir : 'the live generator (--size)';
-  checkCropFits(config.crop, views, unetSizeUnit(modelConfig(config)), where);
-}
-
-/**
- * The 2D jitter of runs whose config.json predates the `photometric` field: `photometricJitter`'s defaults
- * at the time (DEFAULT_PHOTOMETRIC_OPTIONS has changed since).
- */
-const JITTER_BEFORE_CONFIG: PhotometricOptions = {
-  channelShuffle: 0,
-  brightness: 0.2,
-  contrast: 0.2,
-  saturation: 0.2,
-  hue: 0.05,
-  motionBlur: 3,
-  noise: 0.02,
-};
-
-/**
- * A run's config.json, with the defaults that runs from before `--objective`, `--local-negatives`,
- * `--jitter`, `--crop-shift`, `--hard-negatives`, `--normalization` and `--lr-decay` existed were trained with; null when `runDir` holds none.
- * Throws TrainerError('BAD_DATA') naming config.json when it is not a JSON object.
- */
-/**
- * Whether the run's steps go through the whole-step graph: where it can run (tensorflow backend, oxel
- * objective, no hard negatives, the addon built) unless `wanted` is false; `wanted` true where it
- * cannot is an error saying why.
- */
-function useGraph(wanted: boolean | undefined, backend: string, config: TrainConfig): boolean {
-  if (wanted === false) return false;
-  let why = '';
-  if (backend !== 'tensorflow') why = `it needs the tensorflow backend (this run has ${backend})`;
-  else if (config.objective !== 'oxel')
-    why = `it runs the oxel objective only (this run trains ${config.objective})`;
-  else if (config.hardNegatives > 0) why = 'it does not mine hard negatives (this run has hardNegatives > 0)';
-  else {
-    try {
-      loadTfGraph();
-    } catch (err) {
-      why = (err as Error).message;
-    }
-  }
-  if (why && wanted)
-    throw new TrainerError('BAD_ARGUMENT', `runTraining: the whole-step graph cannot run: ${why}`);
-  return !why;
-}
-
-export function savedConfig(runDir: string): TrainConfig | null {
-  const path = join(runDir, 'config.json');
-  if (!existsSync(path)) return null;
-  return {
-    objective: 'oxel',
-    vader: DEFAULT_TRAIN_CONFIG.vader,
-    clove: DEFAULT_TRAIN_CONFIG.clove,
-    localNegatives: 0,
-    localRadius: DEFAULT_TRAIN_CONFIG.localRadius,
-    photometric: JITTER_BEFORE_CONFIG,
-    cropShift: null,
-    hardNegatives: 0,
-    hardRadius: DEFAULT_TRAIN_CONFIG.hardRadius,
-    normalization: 'image',
-    lrDecay: 1,
-    ...parseConfig(path),
-  } as TrainConfig;
-}
-
-/** A config.json's object; TrainerError naming the file when it is not one. */
-function parseConfig(path: string): Partial<TrainConfig> {
-  const json = readJsonFile(path, 'run');
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    throw new TrainerError('BAD_DATA', `run ${path}: not a config object`, path);
-  return json;
+  checkCropFits(config.sampling.crop, views, unetSizeUnit(modelConfig(config)), where);
 }
 
 /** The saved config of a run to resume, after checking that `config` is the same (its length aside). */
@@ -410,10 +295,22 @@ function resumableConfig(runDir: string, config: TrainConfig): TrainConfig {
   const saved = savedConfig(runDir);
   if (!saved)
     throw new TrainerError('NOT_FOUND', `train --resume: ${runDir} holds no run (no config.json)`, runDir);
-  const differs = Object.keys({ ...saved, ...config }).filter(
-    (k) =>
-      k !== 'steps' &&
-      JSON.stringify(saved[k as keyof TrainConfig]) !== JSON.stringify(config[k as keyof TrainConfig]),
+  const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+  // Option by option within `sampling`: it names the flag, and its key order may differ (an older
+  // config.json's, migrated, against the CLI's).
+  const differs = Object.keys({ ...saved, ...config }).flatMap((k) =>
+    k === 'steps'
+      ? []
+      : k === 'sampling'
+        ? Object.keys({ ...saved.sampling, ...config.sampling })
+            .filter((o) => {
+              const option = o as keyof TrainConfig['sampling'];
+              return !same(saved.sampling[option], config.sampling[option]);
+            })
+            .map((o) => `sampling.${o}`)
+        : same(saved[k as keyof TrainConfig], config[k as keyof TrainConfig])
+          ? []
+          : [k],
   );
   if (differs.length) {
     throw new TrainerError(

@@ -3,7 +3,7 @@ import { AsyncQueue, startModuleWorker } from '@oxels/core';
 import type { GenerateConfig, LivePairsOptions } from '@oxels/scene-gen/live';
 import { TrainerError } from '../../errors.ts';
 import type { LossBatch } from './LossBatch.ts';
-import type { ViewPairSampleOptions } from './sampleViewPair.ts';
+import type { ViewPairSampleOptions } from './viewPairSampleOptions.ts';
 import type { ShuffleOptions } from './shuffledSamples.ts';
 
 /** Where view pairs come from: shards on disk, or the generator running alongside training. */
@@ -17,7 +17,8 @@ export interface BatchSourceSpec {
   source: PairSource;
   seed: number;
   batchSize: number;
-  sampling: Partial<ViewPairSampleOptions>;
+  /** Passed whole to the worker (checked by `validateViewPairSampleOptions`). */
+  sampling: ViewPairSampleOptions;
   shuffle: Partial<ShuffleOptions>;
   /** Batches to draw and drop first (resuming a run at this step gives the same batches as before). */
   skip: number;

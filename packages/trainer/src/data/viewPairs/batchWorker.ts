@@ -6,11 +6,11 @@ import { livePairs } from '@oxels/scene-gen/live';
 import type { ViewPairSample } from '@oxels/dataset';
 import { batchExamples } from './batchExamples.ts';
 import type { BatchSourceSpec } from './BatchStream.ts';
-import { DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, sampleViewPair, sampleViewPairPixels } from './sampleViewPair.ts';
+import { sampleViewPair, sampleViewPairPixels } from './sampleViewPair.ts';
 import { shuffledSamples } from './shuffledSamples.ts';
 
 const spec = (workerData as { data: BatchSourceSpec }).data;
-const sampling = { ...DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, ...spec.sampling };
+const { sampling } = spec;
 let credits = 0;
 let wake: (() => void) | null = null;
 let stopping = false;

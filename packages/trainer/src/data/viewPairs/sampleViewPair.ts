@@ -1,54 +1,7 @@
 import { CorrespondenceStatus, type Rng } from '@oxels/core';
 import type { ViewPairSample } from '@oxels/dataset';
 import { assert } from '../../errors.ts';
-
-/** How a view pair becomes training samples. */
-export interface ViewPairSampleOptions {
-  /** N: sampled view-1 pixels per pair. */
-  samples: number;
-  /** Fraction of the N samples that are positives (known matches), when enough matches exist. */
-  positiveFraction: number;
-  /** Train on random crops [width, height] of the two views; null = whole views. */
-  crop: [number, number] | null;
-  /**
-   * Where view 2's crop window lies. null: at the same place as view 1's. A number s: where view 1's
-   * matches land (view 1's window moved by their median displacement), then moved by a uniform random
-   * offset of up to s pixels on each axis. Same-place windows keep only matches that moved little and
-   * put both pixels of a match at nearly the same crop position, so a descriptor that encodes position
-   * in the crop (the zero padding gives it away) meets the loss without looking at the images; the
-   * random offset takes that away, and following the matches keeps the large motions.
-   */
-  cropShift: number | null;
-  /**
-   * Fraction of the negatives that are local: a matched view-1 pixel paired with a view-2 pixel at a
-   * distance in `localRadius` from its true match, instead of two random pixels. Random negatives
-   * almost never fall near the match, so descriptors that only encode image position already separate
-   * them; local ones ask for appearance at the scale that PCK measures.
-   */
-  localNegatives: number;
-  /** [min, max] distance in pixels of a local negative from the true match. */
-  localRadius: [number, number];
-  /**
-   * Fraction of the negatives that are mined at each step (`mineHardNegatives`): a matched view-1 pixel
-   * paired with the view-2 pixel its descriptor is nearest to, outside `hardRadius` of the true match.
-   * These are the confusions nearest-neighbour matching makes (the same paint or tile elsewhere), which
-   * random and local negatives rarely hit.
-   */
-  hardNegatives: number;
-  /** Pixels within this distance (on both axes) of the true match are never mined as negatives. */
-  hardRadius: number;
-}
-
-export const DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS: ViewPairSampleOptions = {
-  samples: 1024,
-  positiveFraction: 1 / 8,
-  crop: null,
-  cropShift: null,
-  localNegatives: 0,
-  localRadius: [3, 16],
-  hardNegatives: 0,
-  hardRadius: 8,
-};
+import type { ViewPairSampleOptions } from './viewPairSampleOptions.ts';
 
 /** One pair's share of a LossBatch (B = 1). */
 export interface ViewPairExample {
@@ -82,7 +35,7 @@ export interface ViewPairPixels extends Omit<ViewPairExample, 'view1' | 'view2'>
 export function sampleViewPair(
   sample: ViewPairSample,
   rng: Rng,
-  options: Partial<ViewPairSampleOptions> = {},
+  options: ViewPairSampleOptions,
 ): ViewPairExample {
   const { origin1, origin2, ...pixels } = sampleViewPairPixels(sample, rng, options);
   const crop = (rgb: Uint8Array, [x, y]: [number, number]) =>
@@ -96,39 +49,21 @@ export function sampleViewPair(
  * B pixel (floor of the stored subpixel position) fall inside their windows, and negatives pairing a
  * random view-1 pixel with a random view-2 pixel, or, for the `localNegatives` share, a matched view-1
  * pixel with a view-2 pixel near its match, or, for the `hardNegatives` share, a matched view-1 pixel
- * marked for mining. Matches leaving the crops are dropped. Pure given `rng`.
+ * marked for mining. Matches leaving the crops are dropped. Pure given `rng`. `o` is trusted as
+ * `validateViewPairSampleOptions` left it (checked once per run, not per pair); only whether the crop
+ * fits this pair's views is checked here.
  */
 export function sampleViewPairPixels(
   sample: ViewPairSample,
   rng: Rng,
-  options: Partial<ViewPairSampleOptions> = {},
+  o: ViewPairSampleOptions,
 ): ViewPairPixels {
-  const o = { ...DEFAULT_VIEW_PAIR_SAMPLE_OPTIONS, ...options };
   const { width: W, height: H } = sample.meta;
   const [cw, ch] = o.crop ?? [W, H];
   assert(
     cw >= 1 && ch >= 1 && cw <= W && ch <= H,
     'BAD_ARGUMENT',
     () => `sampleViewPair: crop ${cw}x${ch} does not fit in ${sample.meta.key}'s ${W}x${H} views`,
-  );
-  assert(
-    o.localNegatives >= 0 &&
-      o.localNegatives <= 1 &&
-      o.localRadius[0] >= 0 &&
-      o.localRadius[1] >= o.localRadius[0],
-    'BAD_ARGUMENT',
-    () => `sampleViewPair: localNegatives must be in [0, 1] and localRadius [min, max] with 0 <= min <= max`,
-  );
-  assert(
-    o.hardNegatives >= 0 && o.localNegatives + o.hardNegatives <= 1 && o.hardRadius >= 0,
-    'BAD_ARGUMENT',
-    () =>
-      `sampleViewPair: hardNegatives must be >= 0 with localNegatives + hardNegatives <= 1, and hardRadius >= 0 (got ${o.hardNegatives}, ${o.localNegatives}, ${o.hardRadius})`,
-  );
-  assert(
-    o.cropShift === null || o.cropShift >= 0,
-    'BAD_ARGUMENT',
-    () => `sampleViewPair: cropShift must be null or >= 0 (got ${o.cropShift})`,
   );
   const x0 = rng.int(W - cw + 1);
   const y0 = rng.int(H - ch + 1);
