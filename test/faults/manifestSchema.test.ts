@@ -52,7 +52,7 @@ describe('manifest.json schema', () => {
     const err: string[] = [];
     expect(await runInspect([dir], { out: (t) => out.push(t), err: (t) => err.push(t) })).toBe(1);
     expect(err.join('')).toBe(
-      `error: DatasetIndex.open: readManifest: ${join(dir, 'manifest.json')}: ${what}\n`,
+      `inspect: error: DatasetIndex.open: readManifest: ${join(dir, 'manifest.json')}: ${what}\n`,
     );
     expect(out).toEqual([]);
     expect(existsSync(join(dir, 'inspect'))).toBe(false);
@@ -65,7 +65,7 @@ describe('manifest.json schema', () => {
     expect([inspect.code, inspect.stdout, inspect.stderr]).toEqual([
       1,
       '',
-      `error: DatasetIndex.open: readManifest: ${path}: field "format" is missing\n`,
+      `inspect: error: DatasetIndex.open: readManifest: ${path}: field "format" is missing\n`,
     ]);
     const out = join(tmp, 'run');
     const train = await runCli('train', ['--data', dir, '--out', out, ...QUICK_TRAIN]);

@@ -44,7 +44,6 @@ export {
 } from './constants.ts';
 
 // command lines (bin/inspect.ts, bin/view.ts)
-export type { CliIO } from './cli/cliUtils.ts';
 export { runInspect } from './cli/runInspect.ts';
 export type { InspectRunFlags } from './cli/inspectRun.ts';
 export { inspectRun } from './cli/inspectRun.ts';

@@ -2,9 +2,6 @@ import { type CliIO, runCli as runCoreCli } from '@oxels/core';
 import { InvalidArgumentError } from 'commander';
 import { InspectError } from '../errors.ts';
 
-// The shared pieces of every oxels command, from @oxels/core.
-export { type CliIO, captureCommander, EXIT } from '@oxels/core';
-
 /** A commander argument parser for integers in [min, max]. */
 export function intArg(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -19,11 +16,13 @@ export function intArg(flag: string, min: number, max = Number.MAX_SAFE_INTEGER)
 }
 
 /**
- * Runs an inspect command body with @oxels/core's error mapping (`runCli`): commander's usage errors and
- * InspectError BAD_ARGUMENT -> 2, other oxels errors -> their message and 1; anything else propagates.
+ * Runs the body of command `name` (inspect, view) with @oxels/core's error mapping (`runCli`):
+ * commander's usage errors and InspectError BAD_ARGUMENT -> 2, other oxels errors -> one line
+ * `NAME: error: ...` and 1, as train and gen-scenes print them; anything else propagates.
  */
-export function runCli(io: CliIO, body: () => Promise<number>): Promise<number> {
+export function runCli(name: string, io: CliIO, body: () => Promise<number>): Promise<number> {
   return runCoreCli(io, body, {
+    name,
     isUsageError: (err) => err instanceof InspectError && err.code === 'BAD_ARGUMENT',
   });
 }

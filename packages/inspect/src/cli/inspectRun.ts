@@ -20,7 +20,7 @@ import { signMaps } from '../pictures/signMaps.ts';
 import { spreadSample } from '../pictures/spreadSample.ts';
 import { type InspectPair, samplePair, warpedPair } from '../pictures/InspectPair.ts';
 import { describeViews } from '../viewer/runDescriptors.ts';
-import type { CliIO } from './cliUtils.ts';
+import type { CliIO } from '@oxels/core';
 
 /** The flags of `pnpm inspect --run RUN ...` (see runInspect). */
 export interface InspectRunFlags {

@@ -6,7 +6,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_INSPECT_COUNT } from '../constants.ts';
 import { InspectError } from '../errors.ts';
 import { DEFAULT_OVERLAY_OPTIONS, drawCorrespondenceOverlay } from '../pictures/drawCorrespondenceOverlay.ts';
-import { type CliIO, captureCommander, EXIT, intArg, runCli } from './cliUtils.ts';
+import { type CliIO, captureCommander, EXIT } from '@oxels/core';
+import { intArg, runCli } from './cliUtils.ts';
 import { type InspectRunFlags, inspectRun } from './inspectRun.ts';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -114,7 +115,7 @@ export function runInspect(argv: string[], io: CliIO): Promise<number> {
       ),
     io,
   );
-  return runCli(io, async () => {
+  return runCli('inspect', io, async () => {
     program.parse(argv, { from: 'user' });
     const [positional] = program.processedArgs as [string | undefined];
     const o = program.opts<Omit<InspectRunFlags, 'run'> & { run?: string; matches: number; data?: string }>();

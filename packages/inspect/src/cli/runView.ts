@@ -6,7 +6,8 @@ import { InspectError } from '../errors.ts';
 import { colourDescriptors, type DescriptorSource } from '../viewer/DescriptorSource.ts';
 import { runDescriptorSource } from '../viewer/runDescriptors.ts';
 import { startViewer, type ViewerServer } from '../viewer/startViewer.ts';
-import { type CliIO, captureCommander, EXIT, intArg, runCli } from './cliUtils.ts';
+import { type CliIO, captureCommander, EXIT } from '@oxels/core';
+import { intArg, runCli } from './cliUtils.ts';
 
 /**
  * `pnpm view DATA [--port P] [--host H] [--descriptors rgb | --run RUN]`: starts the browser viewer of a dataset
@@ -43,7 +44,7 @@ export async function runView(
       ),
     io,
   );
-  const code = await runCli(io, async () => {
+  const code = await runCli('view', io, async () => {
     program.parse(argv, { from: 'user' });
     const [data] = program.processedArgs as [string];
     const o = program.opts<{
