@@ -15,18 +15,20 @@ export { DEFAULT_ROOM_LOAD_OPTIONS, loadRoomPly, parseRoomPly } from './assets/l
 export type { SignedAxis } from './assets/upAxis.ts';
 export { detectUpAxis } from './assets/upAxis.ts';
 export { decodeImage } from './assets/decodeImage.ts';
-export type { DefaultAssetDirs } from './assets/embedded/ensureDefaultAssets.ts';
-export { ensureDefaultAssets } from './assets/embedded/ensureDefaultAssets.ts';
+
+// procedural: the embedded default rooms and objects, generated once into the asset cache
+export type { DefaultAssetDirs } from './procedural/ensureDefaultAssets.ts';
+export { ensureDefaultAssets } from './procedural/ensureDefaultAssets.ts';
 export type {
   EmbeddedAssetsOptions,
   EmbeddedAssetsSummary,
-} from './assets/embedded/generateEmbeddedAssets.ts';
+} from './procedural/generateEmbeddedAssets.ts';
 export {
   DEFAULT_EMBEDDED_ASSETS_OPTIONS,
   EMBEDDED_ASSETS_VERSION,
   EMBEDDED_CATEGORIES,
   generateEmbeddedAssets,
-} from './assets/embedded/generateEmbeddedAssets.ts';
+} from './procedural/generateEmbeddedAssets.ts';
 
 // scene (plain data: floor, placement, camera pairs, lighting)
 export type { Lighting, PlacedObject, SceneSpec } from './scene/SceneSpec.ts';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { createRng } from '@oxels/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssetLoadError, SceneGenError } from '../errors.ts';
-import { encodeRoomPly } from './embedded/encodeRoomPly.ts';
-import { buildRoomMesh } from './embedded/roomMesh.ts';
-import { drawRoomPlan } from './embedded/roomPlan.ts';
+import { encodeRoomPly } from '../procedural/encodeRoomPly.ts';
+import { buildRoomMesh } from '../procedural/roomMesh.ts';
+import { drawRoomPlan } from '../procedural/roomPlan.ts';
 import { listSceneNNRooms, listShapeNetObjects } from './listAssets.ts';
 import { loadAssets } from './loadAssets.ts';
 

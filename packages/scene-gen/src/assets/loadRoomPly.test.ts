@@ -5,11 +5,11 @@ import { createRng } from '@oxels/core';
 import { ColorManagement } from 'three';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssetLoadError } from '../errors.ts';
-import { encodeRoomPly } from './embedded/encodeRoomPly.ts';
-import { encodeSceneNNXml } from './embedded/encodeSceneNNXml.ts';
-import { MeshBuilder } from './embedded/MeshBuilder.ts';
-import { buildRoomMesh, type RoomMesh } from './embedded/roomMesh.ts';
-import { drawRoomPlan } from './embedded/roomPlan.ts';
+import { encodeRoomPly } from '../procedural/encodeRoomPly.ts';
+import { encodeSceneNNXml } from '../procedural/encodeSceneNNXml.ts';
+import { MeshBuilder } from '../procedural/MeshBuilder.ts';
+import { buildRoomMesh, type RoomMesh } from '../procedural/roomMesh.ts';
+import { drawRoomPlan } from '../procedural/roomPlan.ts';
 import { loadRoomPly, parseRoomPly } from './loadRoomPly.ts';
 
 let dir: string;

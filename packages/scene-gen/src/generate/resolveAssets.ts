@@ -1,4 +1,4 @@
-import { ensureDefaultAssets } from '../assets/embedded/ensureDefaultAssets.ts';
+import { ensureDefaultAssets } from '../procedural/ensureDefaultAssets.ts';
 import { listSceneNNRooms, listShapeNetObjects, type ObjectRef, type RoomRef } from '../assets/listAssets.ts';
 import { SceneGenError } from '../errors.ts';
 import type { GenerateConfig } from './GenerateConfig.ts';

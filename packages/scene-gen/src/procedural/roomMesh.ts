@@ -1,5 +1,5 @@
 import { createRng, type Rng } from '@oxels/core';
-import type { RoomLabel } from '../Asset.ts';
+import type { RoomLabel } from '../assets/Asset.ts';
 import {
   add,
   addBox,

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDED_ASSETS_VERSION } from './generateEmbeddedAssets.ts';
-import type { Asset } from '../Asset.ts';
-import { listSceneNNRooms, listShapeNetObjects } from '../listAssets.ts';
-import { loadAssets } from '../loadAssets.ts';
+import type { Asset } from '../assets/Asset.ts';
+import { listSceneNNRooms, listShapeNetObjects } from '../assets/listAssets.ts';
+import { loadAssets } from '../assets/loadAssets.ts';
 import { ensureDefaultAssets } from './ensureDefaultAssets.ts';
 import { type EmbeddedAssetsSummary, generateEmbeddedAssets } from './generateEmbeddedAssets.ts';
 

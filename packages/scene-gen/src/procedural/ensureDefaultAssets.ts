@@ -29,8 +29,8 @@
  */
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_ASSET_CACHE_DIR } from '../../constants.ts';
-import { SceneGenError } from '../../errors.ts';
+import { DEFAULT_ASSET_CACHE_DIR } from '../constants.ts';
+import { SceneGenError } from '../errors.ts';
 import {
   DEFAULT_EMBEDDED_ASSETS_OPTIONS,
   EMBEDDED_ASSETS_VERSION,

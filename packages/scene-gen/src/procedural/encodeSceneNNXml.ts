@@ -1,4 +1,4 @@
-import type { RoomLabel } from '../Asset.ts';
+import type { RoomLabel } from '../assets/Asset.ts';
 
 function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
