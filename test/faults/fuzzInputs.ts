@@ -9,8 +9,8 @@ import { tarIndex } from '@oxels/dataset';
 import { DEFAULT_ASSET_CACHE_DIR, ensureDefaultAssets, listShapeNetObjects } from '@oxels/scene-gen';
 // Not public API: the embedded rooms' own encoder is the one way to a small PLY the project writes (an
 // embedded room is 20k-90k triangles, 50x too slow to parse a thousand times).
-import { encodeRoomPly } from '../../packages/scene-gen/src/assets/embedded/encodeRoomPly.ts';
-import { addBox, MeshBuilder } from '../../packages/scene-gen/src/assets/embedded/MeshBuilder.ts';
+import { encodeRoomPly } from '../../packages/scene-gen/src/procedural/encodeRoomPly.ts';
+import { addBox, MeshBuilder } from '../../packages/scene-gen/src/procedural/MeshBuilder.ts';
 import { tinyDataset } from './faultUtils.ts';
 
 /** One file of the inputs: a name (for messages) and its bytes. */
