@@ -18,6 +18,7 @@ export { writeJsonAtomic } from './writeJsonAtomic.ts';
 export { CorrespondenceStatus, NO_INSTANCE } from './correspondenceStatus.ts';
 
 // command line
+export { optionName, withFlags } from './cli/optionNames.ts';
 export { countFlag, intFlag, numberFlag, rangeFlag, sizeFlag } from './cli/flagParsers.ts';
 export type { BarWithMessages } from './cli/progressBar.ts';
 export { barWithMessages, formatDuration, progressBar } from './cli/progressBar.ts';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '@oxels/core';
+import { writeJsonAtomic, optionName } from '@oxels/core';
 import { DatasetError } from './errors.ts';
 import { datasetFiles, GENERATE_CONFIG_FILE, isManifestFile, MANIFEST_FILE } from './datasetFiles.ts';
 import type { DatasetManifest, ManifestShard } from './DatasetManifest.ts';
@@ -54,7 +54,7 @@ function readRecord(path: string): DatasetRecord {
   const bad = (what: string) =>
     new DatasetError(
       'SHARD_READ',
-      `readDatasetRecords: ${path} ${what}; rerun gen-scenes with --force to delete the dataset it belongs to, or choose another --out`,
+      `readDatasetRecords: ${path} ${what}; rerun gen-scenes with ${optionName('force')} to delete the dataset it belongs to, or choose another ${optionName('out')}`,
       path,
     );
   let json: Partial<DatasetManifest>;

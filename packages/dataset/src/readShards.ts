@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { CorrespondenceStatus } from '@oxels/core';
+import { CorrespondenceStatus, optionName } from '@oxels/core';
 import { DatasetError } from './errors.ts';
 import { isShardFile } from './datasetFiles.ts';
 import type { ManifestShard, StatusCounts } from './DatasetManifest.ts';
@@ -20,7 +20,7 @@ export function listShards(dir: string): string[] {
   if (names.length === 0) {
     throw new DatasetError(
       'SHARD_READ',
-      `listShards: ${dir} holds no shard-NNNNNN.tar (run gen-scenes --out ${dir})`,
+      `listShards: ${dir} holds no shard-NNNNNN.tar (run gen-scenes ${optionName('out')} ${dir})`,
       dir,
     );
   }
@@ -32,7 +32,7 @@ export function shardFileNames(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new DatasetError(
       'SHARD_READ',
-      `listShards: ${dir} is not a directory (expected the --out of gen-scenes)`,
+      `listShards: ${dir} is not a directory (expected the ${optionName('out')} of gen-scenes)`,
       dir,
     );
   }

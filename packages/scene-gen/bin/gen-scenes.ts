@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { barWithMessages, intFlag, numberFlag, progressBar, sizeFlag } from '@oxels/core';
+import { barWithMessages, intFlag, numberFlag, progressBar, sizeFlag, withFlags } from '@oxels/core';
 import {
   DEFAULT_ASSET_CACHE_DIR,
   DEFAULT_GENERATE_CONFIG,
@@ -11,6 +11,9 @@ import {
   generateDataset,
   SceneGenError,
 } from '@oxels/scene-gen';
+
+/** Options the library names whose flag is spelt otherwise (the rest: `--` + kebab case). */
+const FLAGS = { fovY: '--fov' };
 
 const d = DEFAULT_GENERATE_CONFIG;
 const program = new Command('gen-scenes')
@@ -103,8 +106,8 @@ try {
       force: o.force,
     },
     {
-      onLog: (m) => progress.message(`gen-scenes: ${m}`),
-      onWarning: (m) => progress.message(`gen-scenes: warning: ${m}`),
+      onLog: (m) => progress.message(`gen-scenes: ${withFlags(m, FLAGS)}`),
+      onWarning: (m) => progress.message(`gen-scenes: warning: ${withFlags(m, FLAGS)}`),
       onProgress: (p) => {
         if (!o.quiet) progress.update(p.done, p.total, { rate: p.pairsPerSecond.toFixed(2) });
       },
@@ -130,6 +133,6 @@ try {
 } catch (err) {
   const message = err instanceof SceneGenError || err instanceof Error ? err.message : String(err);
   // The library's messages name their origin (gen-scenes: ...); the error line names it already.
-  progress.message(`gen-scenes: error: ${message.replace(/^gen-scenes: /, '')}`);
+  progress.message(`gen-scenes: error: ${withFlags(message, FLAGS).replace(/^gen-scenes: /, '')}`);
   process.exitCode = 1;
 }

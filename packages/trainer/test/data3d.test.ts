@@ -108,7 +108,7 @@ describe('sampleViewPair', () => {
     expect(sampleViewPair(s, createRng(5), options).mined).toBeUndefined();
     // Checked once per run, where the config is (not per pair), naming the flags.
     expect(() => validateViewPairSampleOptions({ ...options, hardNegatives: 0.9 })).toThrow(
-      /--hard-negatives must be >= 0, with --local-negatives \+ --hard-negatives <= 1 \(got 0.9 and 0.2\)/,
+      /`hardNegatives` must be >= 0, with `localNegatives` \+ `hardNegatives` <= 1 \(got 0.9 and 0.2\)/,
     );
     expect(() => validateViewPairSampleOptions({ ...options, hardNegatives: 0.8 })).not.toThrow();
   });

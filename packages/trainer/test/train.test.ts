@@ -197,7 +197,7 @@ describe('runTraining', () => {
     writeFileSync(join(dir, 'config.json'), JSON.stringify(older));
     expect(savedConfig(dir)?.lrDecay).toBe(1);
     await expect(runTraining({ ...config(10), lrDecay: 0 }, join(tmp, 'decay0'), run)).rejects.toThrow(
-      /--lr-decay must be in \(0, 1\] \(got 0\)/,
+      /`lrDecay` must be in \(0, 1\] \(got 0\)/,
     );
   }, 300_000);
 

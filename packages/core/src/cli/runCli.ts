@@ -1,5 +1,6 @@
 import { type Command, CommanderError } from 'commander';
 import { OxelsError } from '../errors.ts';
+import { withFlags } from './optionNames.ts';
 
 /** Where a command writes: the process's streams in bin/, buffers in tests. */
 export interface CliIO {
@@ -57,9 +58,13 @@ export async function runCli(
   }
 }
 
-/** `NAME: error: MESSAGE`, or `error: MESSAGE` without a name (see `RunCliOptions.name`). */
+/**
+ * `NAME: error: MESSAGE`, or `error: MESSAGE` without a name (see `RunCliOptions.name`); the options
+ * the message names are shown as flags (`withFlags`).
+ */
 export function errorLine(err: Error, name?: string): string {
-  if (!name) return `error: ${err.message}`;
+  const message = withFlags(err.message);
+  if (!name) return `error: ${message}`;
   const prefix = `${name}: `;
-  return `${prefix}error: ${err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message}`;
+  return `${prefix}error: ${message.startsWith(prefix) ? message.slice(prefix.length) : message}`;
 }

@@ -1,3 +1,4 @@
+import { optionName } from '@oxels/core';
 import { SceneGenError } from '../errors.ts';
 
 /**
@@ -77,24 +78,25 @@ export function validateGenerateConfig(config: GenerateConfig, run: RunOptions):
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) bad(`${name} must be a positive integer (got ${v})`);
   };
-  positiveInt('--rooms', config.rooms);
-  positiveInt('--pairs-per-room', config.pairsPerRoom);
-  positiveInt('--shard-size', config.shardSize);
-  positiveInt('--workers', run.workers);
-  positiveInt('--num-shards', run.numShards);
+  positiveInt(`${optionName('rooms')}`, config.rooms);
+  positiveInt(`${optionName('pairsPerRoom')}`, config.pairsPerRoom);
+  positiveInt(`${optionName('shardSize')}`, config.shardSize);
+  positiveInt(`${optionName('workers')}`, run.workers);
+  positiveInt(`${optionName('numShards')}`, run.numShards);
   if (
     !Number.isInteger(config.width) ||
     !Number.isInteger(config.height) ||
     config.width < 8 ||
     config.height < 8
   ) {
-    bad(`--size must be WxH with both at least 8 (got ${config.width}x${config.height})`);
+    bad(`${optionName('size')} must be WxH with both at least 8 (got ${config.width}x${config.height})`);
   }
-  if (!(config.fovY > 1 && config.fovY < 170)) bad(`--fov must be in (1, 170) degrees (got ${config.fovY})`);
+  if (!(config.fovY > 1 && config.fovY < 170))
+    bad(`${optionName('fovY')} must be in (1, 170) degrees (got ${config.fovY})`);
   if (!Number.isSafeInteger(config.seed) || config.seed < 0)
-    bad(`--seed must be a non-negative integer (got ${config.seed})`);
+    bad(`${optionName('seed')} must be a non-negative integer (got ${config.seed})`);
   if (!Number.isInteger(run.shardIndex) || run.shardIndex < 0 || run.shardIndex >= run.numShards) {
-    bad(`--shard-index must be in [0, ${run.numShards}) (got ${run.shardIndex})`);
+    bad(`${optionName('shardIndex')} must be in [0, ${run.numShards}) (got ${run.shardIndex})`);
   }
   const [lo, hi] = config.objectsPerRoom;
   if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 && hi >= lo)) {

@@ -1,3 +1,4 @@
+import { optionName } from '@oxels/core';
 import { basename } from 'node:path';
 import { SceneGenError } from '../errors.ts';
 import {
@@ -53,11 +54,11 @@ export function checkResume(
 ): void {
   const manifests = records.filter((r) => basename(r.path) !== GENERATE_CONFIG_FILE);
   if (shards.length === 0 && manifests.length === 0) return;
-  const fix = 'rerun with --force to delete it and generate afresh, or choose another --out';
+  const fix = `rerun with ${optionName('force')} to delete it and generate afresh, or choose another ${optionName('out')}`;
   if (records.length === 0) {
     throw new SceneGenError(
       'CONFIG_MISMATCH',
-      `gen-scenes: --out ${dir} holds ${shards.length} shard${shards.length === 1 ? '' : 's'} but no record of the configuration they were made with (no ${MANIFEST_FILE} or ${GENERATE_CONFIG_FILE}); ${fix}`,
+      `gen-scenes: ${optionName('out')} ${dir} holds ${shards.length} shard${shards.length === 1 ? '' : 's'} but no record of the configuration they were made with (no ${MANIFEST_FILE} or ${GENERATE_CONFIG_FILE}); ${fix}`,
       dir,
     );
   }
@@ -66,7 +67,7 @@ export function checkResume(
     if (differences.length === 0) continue;
     throw new SceneGenError(
       'CONFIG_MISMATCH',
-      `gen-scenes: --out ${dir} holds a dataset made with another configuration: ${describeDifferences(differences, record.path)}; ${fix}`,
+      `gen-scenes: ${optionName('out')} ${dir} holds a dataset made with another configuration: ${describeDifferences(differences, record.path)}; ${fix}`,
       record.path,
     );
   }

@@ -2,7 +2,7 @@ import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync } from
 import { join } from 'node:path';
 import type { CorrespondenceStats } from '@oxels/raycast';
 import { SceneGenError } from '../errors.ts';
-import { FileWriteError, systemErrorText, writeJsonAtomic } from '@oxels/core';
+import { FileWriteError, systemErrorText, writeJsonAtomic, optionName } from '@oxels/core';
 import {
   datasetFiles,
   GENERATE_CONFIG_FILE,
@@ -88,7 +88,7 @@ export async function generateDataset(
   if (run.force) {
     const removed = removeDatasetFiles(run.out);
     if (removed.length)
-      log(`--force: deleted the ${removed.length} files of the earlier dataset in ${run.out}`);
+      log(`${optionName('force')}: deleted the ${removed.length} files of the earlier dataset in ${run.out}`);
   }
   // Before anything loads or is written: a dataset of another config is never added to.
   const stored = readDatasetRecords(run.out);
@@ -290,7 +290,7 @@ function prepareOutput(out: string): void {
   } catch (err) {
     throw new SceneGenError(
       'SHARD_WRITE',
-      `gen-scenes: cannot write to --out ${out} (${(err as Error).message})`,
+      `gen-scenes: cannot write to ${optionName('out')} ${out} (${(err as Error).message})`,
       out,
     );
   }

@@ -1,3 +1,4 @@
+import { optionName } from '@oxels/core';
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_NAMES, type BackendName } from '../constants.ts';
@@ -37,7 +38,7 @@ export interface BackendInfo {
 /** How to get the native backend, for the errors that name it. */
 const TENSORFLOW_INSTALL_HINT =
   "install it with `bash scripts/setup-tensorflow.sh` (tfjs-node's own download, else libtensorflow from pip's " +
-  'tensorflow-cpu wheel; see README "Training backends"), or use --backend wasm';
+  `tensorflow-cpu wheel; see README "Training backends"), or use ${optionName('backend')} wasm`;
 
 /** The optional native bindings, best first. Not dependencies: their install downloads libtensorflow. */
 const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
@@ -87,7 +88,7 @@ export async function initBackend(
     throw new TrainerError(
       'BACKEND_UNAVAILABLE',
       'initBackend: backend webgpu needs a GPU adapter from Dawn (npm webgpu), and there is none ' +
-        `(or only a software one)${opts.allowSoftwareGpu ? '' : '; pass allowSoftwareGpu to accept one'}; use --backend wasm`,
+        `(or only a software one)${opts.allowSoftwareGpu ? '' : '; pass allowSoftwareGpu to accept one'}; use ${optionName('backend')} wasm`,
     );
   }
   if (name === 'wasm') return initWasm(wasmThreads);

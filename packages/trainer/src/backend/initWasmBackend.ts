@@ -1,3 +1,4 @@
+import { optionName } from '@oxels/core';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -46,7 +47,7 @@ export async function initWasmBackend(threads: number): Promise<number> {
   if (!ok) {
     throw new TrainerError(
       'BACKEND_UNAVAILABLE',
-      `initBackend: the wasm backend failed to initialise (threads ${threads}); try --backend cpu`,
+      `initBackend: the wasm backend failed to initialise (threads ${threads}); try ${optionName('backend')} cpu`,
     );
   }
   unrefWasmWorkers((tf.backend() as unknown as { wasm: unknown }).wasm);

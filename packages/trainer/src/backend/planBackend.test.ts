@@ -78,7 +78,7 @@ describe('decideReplicas', () => {
       '2 replicas of 2 threads (one per pair)',
     );
     expect(decideReplicas('tensorflow', { threads: 0, replicas: 3 }, config(), 4).why).toBe(
-      'no replicas: --replicas 3 is for wasm, and the backend is tensorflow',
+      'no replicas: `replicas` 3 is for wasm, and the backend is tensorflow',
     );
     expect(decideReplicas('wasm', { threads: 0, replicas: 0 }, config('vader'), 4).why).toBe(
       'no replicas (vader runs on the main thread)',
@@ -90,12 +90,12 @@ describe('checkBackendRequest', () => {
   const ok = (request: Partial<BackendRequest>, c = config()) =>
     checkBackendRequest({ backend: 'auto', threads: 0, replicas: 0, ...request }, c);
   it('refuses replica counts that are not non-negative integers', () => {
-    expect(() => ok({ replicas: -1 })).toThrow('train: --replicas must be a non-negative integer (got -1)');
+    expect(() => ok({ replicas: -1 })).toThrow('train: `replicas` must be a non-negative integer (got -1)');
     expect(() => ok({ replicas: 1.5 })).toThrow(/got 1.5/);
   });
   it('refuses replicas for other objectives and backends, naming what was asked', () => {
     expect(() => ok({ replicas: 2 }, config('vader'))).toThrow(
-      'train: --replicas 2 needs the oxel objective on the wasm backend (got vader on auto)',
+      'train: `replicas` 2 needs the oxel objective on the wasm backend (got vader on auto)',
     );
     expect(() => ok({ backend: 'tensorflow', replicas: 2 })).toThrow(/\(got oxel on tensorflow\)/);
     expect(() => ok({ backend: 'webgpu', replicas: 3 })).toThrow(/\(got oxel on webgpu\)/);
@@ -163,8 +163,8 @@ describe('planBackend on real backends', () => {
     expect(plan.backend.device).toBe('WebAssembly SIMD (XNNPACK), 1 thread');
     expect([plan.threads, plan.replicas, plan.threadsPerReplica, plan.graph]).toEqual([2, 2, 1, false]);
     expect(plan.why).toEqual([
-      'wasm (--backend)',
-      '2 threads (--threads)',
+      'wasm (`backend`)',
+      '2 threads (`threads`)',
       '2 replicas of 1 thread (one per thread)',
       'op by op (no whole-step graph: it needs the tensorflow backend (this run has wasm))',
     ]);
@@ -180,13 +180,13 @@ describe('planBackend on real backends', () => {
       "tensorflow (auto's choice)",
       '4 threads (one per core)',
       'no replicas (a wasm feature)',
-      'op by op (--no-graph)',
+      'op by op (`noGraph`)',
     ]);
   });
 
   it('refuses before initialising anything', async () => {
     await expect(
       planBackend({ backend: 'tensorflow', threads: 0, replicas: 2 }, config(), 4),
-    ).rejects.toThrow(/--replicas 2 needs the oxel objective on the wasm backend/);
+    ).rejects.toThrow(/`replicas` 2 needs the oxel objective on the wasm backend/);
   });
 });

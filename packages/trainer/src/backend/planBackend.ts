@@ -1,3 +1,4 @@
+import { optionName } from '@oxels/core';
 import { availableParallelism } from 'node:os';
 import type { BackendName } from '../constants.ts';
 import { TrainerError } from '../errors.ts';
@@ -49,13 +50,13 @@ export function checkBackendRequest(request: BackendRequest, config: PlannedConf
   if (!Number.isInteger(replicas) || replicas < 0)
     throw new TrainerError(
       'BAD_ARGUMENT',
-      `train: --replicas must be a non-negative integer (got ${replicas})`,
+      `train: ${optionName('replicas')} must be a non-negative integer (got ${replicas})`,
     );
   const splittable = config.objective === 'oxel' && (backend === 'wasm' || backend === 'auto');
   if (replicas > 1 && !splittable)
     throw new TrainerError(
       'BAD_ARGUMENT',
-      `train: --replicas ${replicas} needs the oxel objective on the wasm backend (got ${config.objective} on ${backend})`,
+      `train: ${optionName('replicas')} ${replicas} needs the oxel objective on the wasm backend (got ${config.objective} on ${backend})`,
     );
 }
 
@@ -76,17 +77,21 @@ export function decideReplicas(
   if (backend !== 'wasm') {
     return single(
       request.replicas > 1
-        ? `no replicas: --replicas ${request.replicas} is for wasm, and the backend is ${backend}`
+        ? `no replicas: ${optionName('replicas')} ${request.replicas} is for wasm, and the backend is ${backend}`
         : 'no replicas (a wasm feature)',
     );
   }
   if (config.objective !== 'oxel') return single(`no replicas (${config.objective} runs on the main thread)`);
-  if (request.replicas === 1) return single('no replicas (--replicas 1)');
+  if (request.replicas === 1) return single(`no replicas (${optionName('replicas')} 1)`);
   const replicas = request.replicas > 0 ? request.replicas : Math.min(threads, config.batchSize);
   if (replicas === 1) return single('no replicas (one thread)');
   const threadsPerReplica = Math.max(1, Math.floor(threads / replicas));
   const how =
-    request.replicas > 0 ? `--replicas ${replicas}` : replicas < threads ? 'one per pair' : 'one per thread';
+    request.replicas > 0
+      ? `${optionName('replicas')} ${replicas}`
+      : replicas < threads
+        ? 'one per pair'
+        : 'one per thread';
   return {
     replicas,
     threadsPerReplica,
@@ -105,7 +110,7 @@ export function decideGraph(
   config: PlannedConfig,
   addonMissing: () => string,
 ): { graph: boolean; why: string } {
-  if (wanted === false) return { graph: false, why: 'op by op (--no-graph)' };
+  if (wanted === false) return { graph: false, why: `op by op (${optionName('noGraph')})` };
   let why = '';
   if (backend !== 'tensorflow') why = `it needs the tensorflow backend (this run has ${backend})`;
   else if (config.objective !== 'oxel')
@@ -170,7 +175,7 @@ export async function planBackend(
     graph: graph.graph,
     why: [
       backendNote(request.backend, backend.backend),
-      `${threads} thread${threads === 1 ? '' : 's'}${request.threads > 0 ? ' (--threads)' : ' (one per core)'}`,
+      `${threads} thread${threads === 1 ? '' : 's'}${request.threads > 0 ? ` (${optionName('threads')})` : ' (one per core)'}`,
       replicas.why,
       graph.why,
     ],
@@ -178,5 +183,5 @@ export async function planBackend(
 }
 
 function backendNote(asked: BackendName, got: BackendInfo['backend']): string {
-  return asked === 'auto' ? `${got} (auto's choice)` : `${got} (--backend)`;
+  return asked === 'auto' ? `${got} (auto's choice)` : `${got} (${optionName('backend')})`;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { countFlag, intFlag } from '@oxels/core';
+import { countFlag, intFlag, withFlags } from '@oxels/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { initBackend } from '../backend/initBackend.ts';
 import { BACKEND_NAMES, type BackendName } from '../constants.ts';
@@ -56,7 +56,7 @@ const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 async function run(o: ColoredMnistFlags): Promise<void> {
   const log = (line: string) => {
-    if (!o.quiet) process.stderr.write(`eval colored-mnist: ${line}\n`);
+    if (!o.quiet) process.stderr.write(`eval colored-mnist: ${withFlags(line)}\n`);
   };
   const runDir = resolve(o.run);
   const backend = await initBackend(o.backend, { threads: o.threads });
@@ -172,7 +172,7 @@ export function coloredMnistCommand(): Command {
         await run(flags);
       } catch (err) {
         if (!(err instanceof TrainerError)) throw err;
-        process.stderr.write(`eval colored-mnist: error: ${err.message}\n`);
+        process.stderr.write(`eval colored-mnist: error: ${withFlags(err.message)}\n`);
         process.exitCode = 1;
       }
     });

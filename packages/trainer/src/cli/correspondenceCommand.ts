@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { encodeNpy, readDataset, readManifest } from '@oxels/dataset';
-import { countFlag, intFlag, OxelsError } from '@oxels/core';
+import { countFlag, intFlag, OxelsError, withFlags } from '@oxels/core';
 import { Command, Option } from 'commander';
 import { initBackend } from '../backend/initBackend.ts';
 import { datasetShards } from '../data/viewPairs/datasetShards.ts';
@@ -53,14 +53,14 @@ function networkMethod(name: string, description: string, model: UNet): Descript
 
 async function run(o: CorrespondenceFlags): Promise<void> {
   const log = (line: string) => {
-    if (!o.quiet) process.stderr.write(`eval correspondence: ${line}\n`);
+    if (!o.quiet) process.stderr.write(`eval correspondence: ${withFlags(line)}\n`);
   };
   const runDir = resolve(o.run);
   const dataDir = resolve(o.data);
   const shards = await datasetShards(dataDir, {
     allowPartial: o.allowPartial,
     onLog: log,
-    onWarning: (line) => process.stderr.write(`eval correspondence: warning: ${line}\n`),
+    onWarning: (line) => process.stderr.write(`eval correspondence: warning: ${withFlags(line)}\n`),
   });
   const backend = await initBackend(o.backend, { threads: o.threads });
   const trained = loadRun(runDir, o.step);
@@ -230,7 +230,7 @@ export function correspondenceCommand(): Command {
         await run(flags);
       } catch (err) {
         if (!(err instanceof OxelsError)) throw err;
-        process.stderr.write(`eval correspondence: error: ${err.message}\n`);
+        process.stderr.write(`eval correspondence: error: ${withFlags(err.message)}\n`);
         process.exitCode = 1;
       }
     });

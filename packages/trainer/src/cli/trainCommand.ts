@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type CliIO, EXIT, errorLine, formatDuration, progressBar, runCli } from '@oxels/core';
+import { type CliIO, EXIT, errorLine, formatDuration, progressBar, runCli, withFlags } from '@oxels/core';
 import { DEFAULT_ASSET_CACHE_DIR, DEFAULT_GENERATE_CONFIG } from '@oxels/scene-gen/live';
 import { type Command, CommanderError, type OptionValues } from 'commander';
 import type { BackendPlan } from '../backend/planBackend.ts';
@@ -12,6 +12,9 @@ import { DEFAULT_TRAIN_CONFIG, type TrainConfig, type TrainSource } from '../run
 import { viewSizeOf } from '../run/viewSizeOf.ts';
 import { DEFAULT_2D, trainProgram } from './trainProgram.ts';
 
+/** TrainConfig keys whose flag is spelt otherwise (the rest: `--` + kebab case of the key). */
+const TRAIN_FLAGS = { batchSize: '--batch', outChannels: '--channels', photometric: '--jitter' };
+
 const d = DEFAULT_TRAIN_CONFIG;
 
 /**
@@ -20,7 +23,9 @@ const d = DEFAULT_TRAIN_CONFIG;
  * failed step; one line `train: error: ...`), 2 bad command line, 130 stopped by Ctrl-C (with a
  * checkpoint). A second Ctrl-C more than a second after the first exits the process at once.
  */
-export function runTrain(argv: string[], io: CliIO): Promise<number> {
+export function runTrain(argv: string[], cli: CliIO): Promise<number> {
+  // The library's messages name options (`cropShift`); this command shows them as its flags.
+  const io: CliIO = { out: cli.out, err: (text) => cli.err(withFlags(text, TRAIN_FLAGS)) };
   const program = trainProgram(io);
   return runCli(
     io,

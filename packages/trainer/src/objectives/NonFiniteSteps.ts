@@ -1,3 +1,4 @@
+import { optionName } from '@oxels/core';
 import { TrainerError } from '../errors.ts';
 import {
   DEFAULT_MAX_NON_FINITE,
@@ -32,11 +33,15 @@ export class NonFiniteSteps {
     const { onNonFinite: policy = 'stop', maxNonFinite: max } = run;
     const bad = (what: string) => new TrainerError('BAD_ARGUMENT', `train: ${what}`);
     if (!NON_FINITE_POLICIES.includes(policy))
-      throw bad(`--on-nonfinite must be one of ${NON_FINITE_POLICIES.join(', ')} (got ${policy})`);
+      throw bad(
+        `${optionName('onNonfinite')} must be one of ${NON_FINITE_POLICIES.join(', ')} (got ${policy})`,
+      );
     if (max !== undefined && !(Number.isInteger(max) && max >= 1))
-      throw bad(`--max-nonfinite must be a positive integer (got ${max})`);
+      throw bad(`${optionName('maxNonfinite')} must be a positive integer (got ${max})`);
     if (policy === 'skip' && max !== undefined)
-      throw bad(`--max-nonfinite applies to --on-nonfinite stop (skip never stops the run)`);
+      throw bad(
+        `${optionName('maxNonfinite')} applies to ${optionName('onNonfinite')} stop (skip never stops the run)`,
+      );
     this.policy = policy;
     this.max = max ?? DEFAULT_MAX_NON_FINITE;
   }

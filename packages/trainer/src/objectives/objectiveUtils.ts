@@ -1,4 +1,4 @@
-import { createRng } from '@oxels/core';
+import { createRng, optionName } from '@oxels/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { assert } from '../errors.ts';
 import { gatherRows } from '../losses/gatherRows.ts';
@@ -17,7 +17,7 @@ export function matchedPixelsOf(batch: TrainBatch, count: number, seed: number):
   assert(
     matched.rows1.length > 0,
     'BAD_DATA',
-    () => 'matchedPixelsOf: the batch has no valid positive sample (check --positive-fraction)',
+    () => `matchedPixelsOf: the batch has no valid positive sample (check ${optionName('positiveFraction')})`,
   );
   return matched;
 }

@@ -1,3 +1,4 @@
+import { optionName } from '@oxels/core';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { TrainerError } from '../errors.ts';
@@ -104,7 +105,7 @@ export function createTrainObjective(
           if (!queue || queue.data.length !== state.queue.size) {
             throw new TrainerError(
               'BAD_DATA',
-              `train --resume: ${join(dir, 'queue.safetensors')} holds no queue of ${state.queue.shape.join('x')} values`,
+              `train ${optionName('resume')}: ${join(dir, 'queue.safetensors')} holds no queue of ${state.queue.shape.join('x')} values`,
               dir,
             );
           }

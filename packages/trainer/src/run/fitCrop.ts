@@ -1,3 +1,4 @@
+import { optionName } from '@oxels/core';
 import { TrainerError } from '../errors.ts';
 
 /**
@@ -35,10 +36,10 @@ export function checkCropFits(
   const [sw, sh] = [cw, ch].map((c, i) => Math.floor(Math.min(c, views[i]) / unit) * unit);
   const fix =
     sw > 0 && sh > 0
-      ? `--crop ${sw}x${sh} would (or smaller, sides divisible by ${unit})`
+      ? `${optionName('crop')} ${sw}x${sh} would (or smaller, sides divisible by ${unit})`
       : `they are smaller than the U-Net's ${unit}-pixel unit`;
   const problem = crop
-    ? `--crop ${cw}x${ch} does not fit the ${w}x${h} views of ${where}`
-    : `--crop none: the ${w}x${h} views of ${where} are not multiples of ${unit}, as the U-Net needs`;
+    ? `${optionName('crop')} ${cw}x${ch} does not fit the ${w}x${h} views of ${where}`
+    : `${optionName('crop')} none: the ${w}x${h} views of ${where} are not multiples of ${unit}, as the U-Net needs`;
   throw new TrainerError('BAD_ARGUMENT', `train: ${problem}; ${fix}`);
 }

@@ -1,3 +1,4 @@
+import { optionName } from '@oxels/core';
 import { TrainerError } from '../errors.ts';
 import { UNet } from '../model/UNet.ts';
 import { loadCheckpoint, loadLatestCheckpoint } from './checkpoint.ts';
@@ -24,7 +25,7 @@ export function loadRun(runDir: string, step?: number): LoadedRun {
   if (!config) {
     throw new TrainerError(
       'NOT_FOUND',
-      `loadRun: ${runDir} holds no training run (no config.json; see pnpm train --out)`,
+      `loadRun: ${runDir} holds no training run (no config.json; see pnpm train ${optionName('out')})`,
       runDir,
     );
   }

@@ -29,7 +29,7 @@ describe('runTraining (2d jitter in the config)', () => {
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).photometric).toEqual(photometric);
     await expect(
       runTraining({ ...config, photometric: { ...photometric, hue: 0.75 } }, join(tmp, 'bad'), run),
-    ).rejects.toThrow(/train --jitter: hue must be a number in \[0, 0.5\] \(got 0.75\)/);
+    ).rejects.toThrow(/train `photometric`: hue must be a number in \[0, 0.5\] \(got 0.75\)/);
   }, 60_000);
 
   it("resumes a run whose config.json predates the field with that time's jitter, not today's default", async () => {

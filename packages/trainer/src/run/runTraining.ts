@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { deriveSeed, writeJsonAtomic } from '@oxels/core';
+import { deriveSeed, writeJsonAtomic, optionName } from '@oxels/core';
 import type { BackendInfo } from '../backend/initBackend.ts';
 import { type BackendPlan, planBackend } from '../backend/planBackend.ts';
 import { UNET_2D_CONFIG, UNET_3D_CONFIG, type UNetConfig } from '../constants.ts';
@@ -131,7 +131,7 @@ export async function runTraining(
       if (restored) {
         const { checkpoint, passedOver } = restored;
         if (passedOver.length)
-          log(`--resume: ${passedOver.join('; ')}; resuming from ${basename(checkpoint.dir)}`);
+          log(`${optionName('resume')}: ${passedOver.join('; ')}; resuming from ${basename(checkpoint.dir)}`);
         step = checkpoint.step;
         lastCheckpoint = checkpoint.dir;
         log(`resuming ${runDir} at step ${step} of ${config.steps}`);
@@ -213,56 +213,62 @@ function validateTrainConfig(c: TrainConfig): void {
     throw new TrainerError('BAD_ARGUMENT', `train: ${what}`);
   };
   for (const [name, v] of [
-    ['--steps', c.steps],
-    ['--batch', c.batchSize],
-    ['--checkpoint-every', c.checkpointEvery],
-    ['--channels', c.outChannels],
+    [`${optionName('steps')}`, c.steps],
+    [`${optionName('batchSize')}`, c.batchSize],
+    [`${optionName('checkpointEvery')}`, c.checkpointEvery],
+    [`${optionName('outChannels')}`, c.outChannels],
   ] as const) {
     if (!Number.isInteger(v) || v < 1) bad(`${name} must be a positive integer (got ${v})`);
   }
   if (!TRAIN_OBJECTIVES.includes(c.objective))
-    bad(`--objective must be one of ${TRAIN_OBJECTIVES.join(', ')} (got ${c.objective})`);
+    bad(`${optionName('objective')} must be one of ${TRAIN_OBJECTIVES.join(', ')} (got ${c.objective})`);
   if (c.objective === 'vader') {
     const v = c.vader;
     if (!Number.isInteger(v.matches) || v.matches < 1)
-      bad(`--matches must be a positive integer (got ${v.matches})`);
+      bad(`${optionName('matches')} must be a positive integer (got ${v.matches})`);
     if (!Number.isInteger(v.queueSize) || v.queueSize < 1)
-      bad(`--queue-size must be a positive integer (got ${v.queueSize})`);
-    if (!(v.temperature > 0)) bad(`--temperature must be > 0 (got ${v.temperature})`);
-    if (!(v.momentum >= 0 && v.momentum <= 1)) bad(`--momentum must be in [0, 1] (got ${v.momentum})`);
+      bad(`${optionName('queueSize')} must be a positive integer (got ${v.queueSize})`);
+    if (!(v.temperature > 0)) bad(`${optionName('temperature')} must be > 0 (got ${v.temperature})`);
+    if (!(v.momentum >= 0 && v.momentum <= 1))
+      bad(`${optionName('momentum')} must be in [0, 1] (got ${v.momentum})`);
   }
   if (c.objective === 'clove') {
     const k = c.clove;
     if (!Number.isInteger(k.matches) || k.matches < 1)
-      bad(`--matches must be a positive integer (got ${k.matches})`);
-    if (!(k.momentum >= 0 && k.momentum <= 1)) bad(`--momentum must be in [0, 1] (got ${k.momentum})`);
+      bad(`${optionName('matches')} must be a positive integer (got ${k.matches})`);
+    if (!(k.momentum >= 0 && k.momentum <= 1))
+      bad(`${optionName('momentum')} must be in [0, 1] (got ${k.momentum})`);
     if (!Number.isInteger(k.heads) || k.heads < 1 || c.outChannels % k.heads !== 0)
-      bad(`--heads must divide --channels ${c.outChannels} (got ${k.heads})`);
-    if (!Number.isInteger(k.topK) || k.topK < 2) bad(`--top-k must be an integer >= 2 (got ${k.topK})`);
+      bad(
+        `${optionName('heads')} must divide ${optionName('outChannels')} ${c.outChannels} (got ${k.heads})`,
+      );
+    if (!Number.isInteger(k.topK) || k.topK < 2)
+      bad(`${optionName('topK')} must be an integer >= 2 (got ${k.topK})`);
     if (!(k.attentionTemperature > 0))
-      bad(`--attention-temperature must be > 0 (got ${k.attentionTemperature})`);
+      bad(`${optionName('attentionTemperature')} must be > 0 (got ${k.attentionTemperature})`);
     const { samples, positiveFraction } = c.sampling;
     if (c.batchSize * Math.min(k.matches, Math.round(samples * positiveFraction)) < 3)
       bad(
-        'clove needs at least 3 matched pixels per batch (raise --batch, --matches or --positive-fraction)',
+        `clove needs at least 3 matched pixels per batch (raise ${optionName('batchSize')}, ${optionName('matches')} or ${optionName('positiveFraction')})`,
       );
   }
-  if (!(c.lr > 0)) bad(`--lr must be > 0 (got ${c.lr})`);
-  if (!(c.weightDecay >= 0)) bad(`--weight-decay must be >= 0 (got ${c.weightDecay})`);
-  if (!(c.clipNorm >= 0)) bad(`--clip-norm must be >= 0, 0 for none (got ${c.clipNorm})`);
-  if (!(c.lrDecay > 0 && c.lrDecay <= 1)) bad(`--lr-decay must be in (0, 1] (got ${c.lrDecay})`);
-  if (!(c.lambda >= 0 && c.lambda <= 1)) bad(`--lambda must be in [0, 1] (got ${c.lambda})`);
+  if (!(c.lr > 0)) bad(`${optionName('lr')} must be > 0 (got ${c.lr})`);
+  if (!(c.weightDecay >= 0)) bad(`${optionName('weightDecay')} must be >= 0 (got ${c.weightDecay})`);
+  if (!(c.clipNorm >= 0)) bad(`${optionName('clipNorm')} must be >= 0, 0 for none (got ${c.clipNorm})`);
+  if (!(c.lrDecay > 0 && c.lrDecay <= 1))
+    bad(`${optionName('lrDecay')} must be in (0, 1] (got ${c.lrDecay})`);
+  if (!(c.lambda >= 0 && c.lambda <= 1)) bad(`${optionName('lambda')} must be in [0, 1] (got ${c.lambda})`);
   validateViewPairSampleOptions(c.sampling);
   const viewPairs = c.source.kind === 'shards' || c.source.kind === 'live';
   if (c.sampling.hardNegatives > 0 && (c.objective !== 'oxel' || !viewPairs))
     bad(
-      `--hard-negatives needs the oxel objective on view pairs (--data or --live; got ${c.objective} on ${c.source.kind})`,
+      `${optionName('hardNegatives')} needs the oxel objective on view pairs (${optionName('data')} or ${optionName('live')}; got ${c.objective} on ${c.source.kind})`,
     );
-  validatePhotometricOptions(c.photometric, 'train --jitter');
+  validatePhotometricOptions(c.photometric, `train ${optionName('photometric')}`);
   const factor = unetSizeUnit(modelConfig(c));
   const { crop } = c.sampling;
   if (crop && (crop[0] % factor !== 0 || crop[1] % factor !== 0)) {
-    bad(`--crop ${crop.join('x')}: the ${c.model} U-Net needs sides divisible by ${factor}`);
+    bad(`${optionName('crop')} ${crop.join('x')}: the ${c.model} U-Net needs sides divisible by ${factor}`);
   }
 }
 
@@ -274,7 +280,7 @@ function checkFreshRun(runDir: string): null {
   if (existsSync(join(runDir, 'checkpoints', 'latest.json')) || existsSync(join(runDir, 'config.json'))) {
     throw new TrainerError(
       'BAD_ARGUMENT',
-      `train: ${runDir} already holds a run; pass --resume to continue it, or choose another --out`,
+      `train: ${runDir} already holds a run; pass ${optionName('resume')} to continue it, or choose another ${optionName('out')}`,
       runDir,
     );
   }
@@ -285,7 +291,8 @@ function checkFreshRun(runDir: string): null {
 async function checkDataFits(config: TrainConfig): Promise<void> {
   const views = await viewSizeOf(config.source);
   if (!views) return;
-  const where = config.source.kind === 'shards' ? config.source.dir : 'the live generator (--size)';
+  const where =
+    config.source.kind === 'shards' ? config.source.dir : `the live generator (${optionName('size')})`;
   checkCropFits(config.sampling.crop, views, unetSizeUnit(modelConfig(config)), where);
 }
 
@@ -294,7 +301,11 @@ function resumableConfig(runDir: string, config: TrainConfig): TrainConfig {
   const path = join(runDir, 'config.json');
   const saved = savedConfig(runDir);
   if (!saved)
-    throw new TrainerError('NOT_FOUND', `train --resume: ${runDir} holds no run (no config.json)`, runDir);
+    throw new TrainerError(
+      'NOT_FOUND',
+      `train ${optionName('resume')}: ${runDir} holds no run (no config.json)`,
+      runDir,
+    );
   const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
   // Option by option within `sampling`: it names the flag, and its key order may differ (an older
   // config.json's, migrated, against the CLI's).
@@ -315,7 +326,7 @@ function resumableConfig(runDir: string, config: TrainConfig): TrainConfig {
   if (differs.length) {
     throw new TrainerError(
       'BAD_ARGUMENT',
-      `train --resume: the flags differ from the run's config.json in ${differs.join(', ')}; resume with the same flags`,
+      `train ${optionName('resume')}: the flags differ from the run's config.json in ${differs.join(', ')}; resume with the same flags`,
       path,
     );
   }
@@ -334,7 +345,7 @@ function checkScheduleChange(saved: TrainConfig, config: TrainConfig, step: numb
   if (step > limit) {
     throw new TrainerError(
       'BAD_ARGUMENT',
-      `train --resume --steps ${config.steps}: the run's latest checkpoint (step ${step}) lies past step ${limit}, where the learning rate of the ${Math.min(saved.steps, config.steps)}-step schedule leaves its peak; --steps can change only before that (resume with --steps ${saved.steps})`,
+      `train ${optionName('resume')} ${optionName('steps')} ${config.steps}: the run's latest checkpoint (step ${step}) lies past step ${limit}, where the learning rate of the ${Math.min(saved.steps, config.steps)}-step schedule leaves its peak; ${optionName('steps')} can change only before that (resume with ${optionName('steps')} ${saved.steps})`,
       path,
     );
   }

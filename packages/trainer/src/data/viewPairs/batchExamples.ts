@@ -1,3 +1,4 @@
+import { optionName } from '@oxels/core';
 import { assert } from '../../errors.ts';
 import type { LossBatch } from './LossBatch.ts';
 import type { ViewPairExample } from './sampleViewPair.ts';
@@ -28,7 +29,7 @@ export function batchExamples(examples: ViewPairExample[], hardRadius: number): 
       e.width === width && e.height === height && e.idx1.length === n,
       'BAD_ARGUMENT',
       () =>
-        `batchExamples: example ${i} is ${e.width}x${e.height} with ${e.idx1.length} samples, expected ${width}x${height} with ${n} (use --crop when shards differ in size)`,
+        `batchExamples: example ${i} is ${e.width}x${e.height} with ${e.idx1.length} samples, expected ${width}x${height} with ${n} (use ${optionName('crop')} when shards differ in size)`,
     );
     batch.view1.set(e.view1, i * hw3);
     batch.view2.set(e.view2, i * hw3);

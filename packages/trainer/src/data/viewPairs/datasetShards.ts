@@ -1,3 +1,4 @@
+import { optionName } from '@oxels/core';
 import { type ShardProblem, validateDataset } from '@oxels/dataset';
 import { TrainerError } from '../../errors.ts';
 
@@ -39,7 +40,7 @@ export async function datasetShards(dir: string, options: DatasetShardsOptions):
       'BAD_DATA',
       `datasetShards: ${dir} has no manifest.json, so it is not a complete gen-scenes dataset (gen-scenes writes ` +
         'it last: the run is still going, was killed, or is one part of a split run); finish gen-scenes ' +
-        'with the same flags, or pass --allow-partial to use the shards that read completely',
+        `with the same flags, or pass ${optionName('allowPartial')} to use the shards that read completely`,
       dir,
     );
   }
@@ -54,7 +55,7 @@ export async function datasetShards(dir: string, options: DatasetShardsOptions):
     throw new TrainerError(
       'BAD_DATA',
       `datasetShards: ${dir} is incomplete: ${listProblems(problems)}; delete the damaged shards and rerun ` +
-        `gen-scenes with the same flags to write them again, or pass --allow-partial to use the ${valid.length} valid shard${valid.length === 1 ? '' : 's'}`,
+        `gen-scenes with the same flags to write them again, or pass ${optionName('allowPartial')} to use the ${valid.length} valid shard${valid.length === 1 ? '' : 's'}`,
       problems[0].path,
     );
   }
@@ -63,11 +64,11 @@ export async function datasetShards(dir: string, options: DatasetShardsOptions):
   const using = `${valid.length} of ${check.expectedShards} shards (${n(check.validPairs)}${expectedPairs} pairs)`;
   if (!manifest) {
     onWarning(
-      `--allow-partial: ${dir} has no manifest.json, so shard sizes, hashes and sample counts are unchecked; using ${using}` +
+      `${optionName('allowPartial')}: ${dir} has no manifest.json, so shard sizes, hashes and sample counts are unchecked; using ${using}` +
         (problems.length ? `; left out: ${listProblems(problems)}` : ''),
     );
   } else if (problems.length) {
-    onWarning(`--allow-partial: using ${using}; left out: ${listProblems(problems)}`);
+    onWarning(`${optionName('allowPartial')}: using ${using}; left out: ${listProblems(problems)}`);
   } else {
     onLog(
       `data: ${dir}: ${valid.length} shards, ${n(check.validPairs)} pairs, checked against manifest.json (sizes, sha256, samples) in ${seconds} s`,

@@ -1,3 +1,4 @@
+import { optionName } from '@oxels/core';
 import { TrainerError } from '../../errors.ts';
 
 /** How a view pair becomes training samples (`sampleViewPair`; a run's `TrainConfig.sampling`). */
@@ -66,21 +67,24 @@ export function validateViewPairSampleOptions(o: ViewPairSampleOptions): void {
     throw new TrainerError('BAD_ARGUMENT', `train: ${what}`);
   };
   if (!Number.isInteger(o.samples) || o.samples < 1)
-    bad(`--samples must be a positive integer (got ${o.samples})`);
+    bad(`${optionName('samples')} must be a positive integer (got ${o.samples})`);
   if (!(o.positiveFraction > 0 && o.positiveFraction <= 1))
-    bad(`--positive-fraction must be in (0, 1] (got ${o.positiveFraction})`);
+    bad(`${optionName('positiveFraction')} must be in (0, 1] (got ${o.positiveFraction})`);
   if (o.crop !== null && !o.crop.every((side) => Number.isInteger(side) && side >= 1))
-    bad(`--crop must be WxH with sides of at least 1 pixel, or none (got ${o.crop.join('x')})`);
+    bad(
+      `${optionName('crop')} must be WxH with sides of at least 1 pixel, or none (got ${o.crop.join('x')})`,
+    );
   if (o.cropShift !== null && !(o.cropShift >= 0))
-    bad(`--crop-shift must be a number of pixels >= 0 or none (got ${o.cropShift})`);
+    bad(`${optionName('cropShift')} must be a number of pixels >= 0 or none (got ${o.cropShift})`);
   if (!(o.localNegatives >= 0 && o.localNegatives <= 1))
-    bad(`--local-negatives must be in [0, 1] (got ${o.localNegatives})`);
+    bad(`${optionName('localNegatives')} must be in [0, 1] (got ${o.localNegatives})`);
   const [rMin, rMax] = o.localRadius;
   if (!(rMin >= 0 && rMax >= rMin))
-    bad(`--local-radius must be MIN,MAX with 0 <= MIN <= MAX (got ${rMin},${rMax})`);
+    bad(`${optionName('localRadius')} must be MIN,MAX with 0 <= MIN <= MAX (got ${rMin},${rMax})`);
   if (!(o.hardNegatives >= 0 && o.localNegatives + o.hardNegatives <= 1))
     bad(
-      `--hard-negatives must be >= 0, with --local-negatives + --hard-negatives <= 1 (got ${o.hardNegatives} and ${o.localNegatives})`,
+      `${optionName('hardNegatives')} must be >= 0, with ${optionName('localNegatives')} + ${optionName('hardNegatives')} <= 1 (got ${o.hardNegatives} and ${o.localNegatives})`,
     );
-  if (!(o.hardRadius >= 0)) bad(`--hard-radius must be a number of pixels >= 0 (got ${o.hardRadius})`);
+  if (!(o.hardRadius >= 0))
+    bad(`${optionName('hardRadius')} must be a number of pixels >= 0 (got ${o.hardRadius})`);
 }
