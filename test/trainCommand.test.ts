@@ -74,6 +74,12 @@ describe('runTrain', () => {
     expect(await runTrain([...tiny(out), '--crop-shift=-3'], c.io)).toBe(1);
     expect(c.err()).toBe('train: error: --crop-shift must be a number of pixels >= 0 or none (got -3)\n');
     expect(existsSync(out)).toBe(false);
+    // An option whose flag is spelt otherwise (outChannels -> --channels) shows as that flag.
+    const clove = capture();
+    const args = [...tiny(out), '--objective', 'clove', '--heads', '5'];
+    expect(await runTrain(args, clove.io)).toBe(1);
+    expect(clove.err()).toBe('train: error: --heads must divide --channels 32 (got 5)\n');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('trains a tiny real run: exit 0, a checkpoint, the plan in its log, `sampling` in config.json', async () => {

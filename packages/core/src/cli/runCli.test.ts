@@ -57,5 +57,9 @@ describe('errorLine', () => {
     expect(errorLine(new Error('train: no data'), 'train')).toBe('train: error: no data');
     expect(errorLine(new Error('no data'), 'train')).toBe('train: error: no data');
     expect(errorLine(new Error('no data'))).toBe('error: no data');
+    const named = new Error('`outChannels` must be >= 1 and `cropShift` >= 0');
+    expect(errorLine(named, 'train', { outChannels: '--channels' })).toBe(
+      'train: error: --channels must be >= 1 and --crop-shift >= 0',
+    );
   });
 });

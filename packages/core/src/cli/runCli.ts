@@ -32,6 +32,8 @@ export interface RunCliOptions {
   name?: string;
   /** Oxels errors that are the command line's fault (exit 2 instead of 1). Default: none. */
   isUsageError?: (err: OxelsError) => boolean;
+  /** The command's flags for options spelt otherwise than `--` + kebab case (`withFlags`). */
+  flags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -51,7 +53,7 @@ export async function runCli(
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof OxelsError) {
-      io.err(`${errorLine(err, options.name)}\n`);
+      io.err(`${errorLine(err, options.name, options.flags)}\n`);
       return options.isUsageError?.(err) ? EXIT.usage : EXIT.failed;
     }
     throw err;
@@ -60,10 +62,10 @@ export async function runCli(
 
 /**
  * `NAME: error: MESSAGE`, or `error: MESSAGE` without a name (see `RunCliOptions.name`); the options
- * the message names are shown as flags (`withFlags`).
+ * the message names are shown as the command's flags (`withFlags` with `flags`).
  */
-export function errorLine(err: Error, name?: string): string {
-  const message = withFlags(err.message);
+export function errorLine(err: Error, name?: string, flags?: Readonly<Record<string, string>>): string {
+  const message = withFlags(err.message, flags);
   if (!name) return `error: ${message}`;
   const prefix = `${name}: `;
   return `${prefix}error: ${message.startsWith(prefix) ? message.slice(prefix.length) : message}`;

@@ -36,11 +36,11 @@ export function runTrain(argv: string[], cli: CliIO): Promise<number> {
       } catch (err) {
         if (err instanceof CommanderError) throw err;
         // Whatever stopped the run (data, a refused config, a failed step) is one line, never a stack.
-        io.err(`${errorLine(err as Error, 'train')}\n`);
+        io.err(`${errorLine(err as Error, 'train', TRAIN_FLAGS)}\n`);
         return EXIT.failed;
       }
     },
-    { name: 'train' },
+    { name: 'train', flags: TRAIN_FLAGS },
   );
 }
 
