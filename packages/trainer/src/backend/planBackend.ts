@@ -116,7 +116,7 @@ export function decideGraph(
   else if (config.objective !== 'oxel')
     why = `it runs the oxel objective only (this run trains ${config.objective})`;
   else if (config.sampling.hardNegatives > 0)
-    why = 'it does not mine hard negatives (this run has hardNegatives > 0)';
+    why = `it does not mine hard negatives (this run has ${optionName('hardNegatives')} > 0)`;
   else why = addonMissing();
   if (why && wanted)
     throw new TrainerError('BAD_ARGUMENT', `runTraining: the whole-step graph cannot run: ${why}`);
@@ -160,7 +160,7 @@ export async function planBackend(
     // mineHardNegatives reads descriptors mid-step, synchronously; webgpu reads only asynchronously in Node.
     throw new TrainerError(
       'BAD_ARGUMENT',
-      'runTraining: hardNegatives needs a backend that reads synchronously (tensorflow, wasm); webgpu does not',
+      `runTraining: ${optionName('hardNegatives')} needs a backend that reads synchronously (tensorflow, wasm); webgpu does not`,
     );
   }
   const threads = request.threads > 0 ? request.threads : cores;
