@@ -51,13 +51,11 @@ export {
 export { randomLighting } from './scene/randomLighting.ts';
 export { assetSceneMeshes } from './scene/sceneMeshes.ts';
 
-// generation (the gen-scenes pipeline)
+// generation (the gen-scenes pipeline; pairs while training: @oxels/scene-gen/live)
 export type { GenerateConfig, RunOptions } from './generate/GenerateConfig.ts';
 export { DEFAULT_GENERATE_CONFIG, validateGenerateConfig } from './generate/GenerateConfig.ts';
 export type { GenerateHooks, GenerateProgress, GenerateSummary } from './generate/generateDataset.ts';
 export { generateDataset } from './generate/generateDataset.ts';
-export type { LivePairsOptions } from './generate/livePairs.ts';
-export { livePairs } from './generate/livePairs.ts';
 export type { PairTimings } from './generate/generatePair.ts';
 
 // render (headless three.js on Dawn; only this area creates GPU contexts)
